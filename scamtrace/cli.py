@@ -13,15 +13,15 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import click
-from ingest.errors import ScamtraceError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ingest.errors import ScamtraceError
 from scamtrace import __version__
 from scamtrace.config import Config, load_config
 
@@ -92,7 +92,8 @@ def _progress(enabled: bool = True) -> Iterator[StepProgress]:
         TextColumn("{task.description}", style="dim"),
         TimeElapsedColumn(),
         console=err_console,
-        disable=not enabled or not err_console.is_terminal and "SCAMTRACE_PROGRESS" not in os.environ,
+        disable=not enabled
+        or (not err_console.is_terminal and "SCAMTRACE_PROGRESS" not in os.environ),
         transient=False,
     )
     with bars:
@@ -175,7 +176,8 @@ def extract(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option("--rebuild", is_flag=True, help="Recreate the graph from scratch from the extractions.")
+@click.option("--rebuild", is_flag=True,
+              help="Recreate the graph from scratch from the extractions.")
 @click.pass_context
 def build(ctx: click.Context, rebuild: bool) -> None:
     """Bring the knowledge graph up to date with the stored extractions.
@@ -237,10 +239,8 @@ def dashboard(ctx: click.Context, host: str | None, port: int | None) -> None:
     cmd = [sys.executable, "-m", "streamlit", "run", str(app),
            "--server.address", host, "--server.port", str(port),
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    try:
+    with suppress(KeyboardInterrupt):
         sys.exit(subprocess.call(cmd, env=env))
-    except KeyboardInterrupt:
-        pass
 
 
 @cli.command()

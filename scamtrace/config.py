@@ -276,5 +276,7 @@ def _apply_env(settings: Any, env: Mapping[str, str], mapping: dict[str, tuple[s
                 changes[attr] = convert(env[var])
             except ValueError:
                 shown = "***" if "PASSWORD" in var else repr(env[var])
-                raise ConfigError(f"environment variable {var}={shown}: not a valid value") from None
+                raise ConfigError(
+                    f"environment variable {var}={shown}: not a valid value"
+                ) from None
     return dataclasses.replace(settings, **changes) if changes else settings

@@ -23,7 +23,6 @@ from ingest.store import DocumentStore
 from nlp.extract import Extractor
 from nlp.run import extract_pending
 from nlp.store import ExtractionStore
-
 from scamtrace.config import Config
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,6 @@ from graph.model import GraphStore
 from ingest.errors import StoreError
 from ingest.store import DocumentStore
 from nlp.store import ExtractionStore
-
 from scamtrace.config import Config
 
 
@@ -14,7 +13,9 @@ def _ensure_home(config: Config) -> None:
     try:
         config.home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"data directory {config.home}: cannot be created ({exc.strerror})") from exc
+        raise StoreError(
+            f"data directory {config.home}: cannot be created ({exc.strerror})"
+        ) from exc
 
 
 def open_document_store(config: Config) -> DocumentStore:
