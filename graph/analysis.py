@@ -1,0 +1,155 @@
+"""Graph analysis as plain functions over a networkx graph.
+
+The graph these functions expect is the one ``build_graph`` makes: an
+undirected ``nx.Graph`` whose nodes are entity keys (attribute ``label``) and
+whose node pairs carry every relation between the two entities:
+
+* ``relations``: tuple of ``RelationSummary`` (type, source, target, mode,
+  weight), sorted;
+* ``dates``: the sorted evidence dates of all those relations, so a window
+  test is a binary search.
+
+Direction is ignored for traversal (a path or a neighbourhood is about being
+connected, not about the flow a ROUTE describes); the relations themselves
+keep their own source and target.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import networkx as nx
+
+
+class RelationSummary(NamedTuple):
+    type: str
+    source: str
+    target: str
+    mode: str
+    weight: int
+
+    @property
+    def id(self) -> tuple[str, str, str, str]:
+        return (self.type, self.source, self.target, self.mode)
+
+
+def build_graph(
+    nodes: Iterable[tuple[str, str]],
+    relations: Iterable[tuple[RelationSummary, Iterable[str]]],
+) -> nx.Graph:
+    """The analysis graph from (key, label) nodes and (relation, evidence dates) pairs."""
+    G = nx.Graph()
+    for key, label in nodes:
+        G.add_node(key, label=label)
+    pairs: dict[tuple[str, str], tuple[list[RelationSummary], list[str]]] = {}
+    for relation, dates in relations:
+        pair = tuple(sorted((relation.source, relation.target)))
+        found, pair_dates = pairs.setdefault(pair, ([], []))
+        found.append(relation)
+        pair_dates.extend(dates)
+    for (u, v), (found, pair_dates) in pairs.items():
+        for key in (u, v):
+            if key not in G:
+                G.add_node(key, label=key.partition(":")[0])
+        G.add_edge(u, v, relations=tuple(sorted(found)), dates=tuple(sorted(pair_dates)))
+    return G
+
+
+def seen_in_window(dates: tuple[str, ...], since: str | None, until: str | None) -> bool:
+    """Whether any of the sorted ``dates`` falls in the inclusive window."""
+    i = bisect_left(dates, since) if since is not None else 0
+    return i < len(dates) and (until is None or dates[i] <= until)
+
+
+def strongest_relation(relations: Iterable[RelationSummary]) -> RelationSummary:
+    """The relation a hop goes through: highest weight, then smallest (type, source,
+    target, mode)."""
+    return min(relations, key=lambda r: (-r.weight, r.type, r.source, r.target, r.mode))
+
+
+def shortest_path_nodes(G: nx.Graph, source: str, target: str, max_hops: int) -> list[str]:
+    """The lexicographically smallest of the shortest paths, as node keys.
+
+    [] when either end is missing, the ends are equal, or no path has at most
+    ``max_hops`` edges.
+    """
+    if source not in G or target not in G or source == target or max_hops < 1:
+        return []
+    to_target = nx.single_source_shortest_path_length(G, target, cutoff=max_hops)
+    if source not in to_target:
+        return []
+    # Walking from the source, always taking the smallest key that is still on
+    # some shortest path, gives the lexicographically smallest key sequence.
+    path = [source]
+    while path[-1] != target:
+        left = to_target[path[-1]] - 1
+        path.append(min(n for n in G.neighbors(path[-1]) if to_target.get(n) == left))
+    return path
+
+
+def shortest_path_edges(
+    G: nx.Graph, source: str, target: str, max_hops: int = 6
+) -> list[RelationSummary]:
+    """One relation per hop of ``shortest_path_nodes``, in hop order."""
+    path = shortest_path_nodes(G, source, target, max_hops)
+    return [strongest_relation(G[u][v]["relations"]) for u, v in zip(path, path[1:], strict=False)]
+
+
+def neighbourhood_nodes(
+    G: nx.Graph,
+    centre: str,
+    depth: int = 1,
+    labels: Iterable[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> dict[str, int]:
+    """{node key: hops from ``centre``} for nodes within ``depth`` hops.
+
+    Only edges with evidence in the window are followed, and only nodes whose
+    label is in ``labels`` are entered (all labels when None); the centre is
+    always included at distance 0. {} when the centre is not in the graph.
+    """
+    if centre not in G:
+        return {}
+    allowed = None if labels is None else set(labels)
+    windowed = since is not None or until is not None
+    distance = {centre: 0}
+    frontier = [centre]
+    for hop in range(1, depth + 1):
+        reached = []
+        for node in frontier:
+            for other, data in G[node].items():
+                if other in distance:
+                    continue
+                if allowed is not None and G.nodes[other].get("label") not in allowed:
+                    continue
+                if windowed and not seen_in_window(data["dates"], since, until):
+                    continue
+                distance[other] = hop
+                reached.append(other)
+        frontier = reached
+    return distance
+
+
+def degree_ranking(G: nx.Graph, limit: int = 20) -> list[tuple[str, int]]:
+    """Entities with the most distinct neighbours, (key, degree), ties by key."""
+    ranked = sorted(G.degree(), key=lambda kd: (-kd[1], kd[0]))
+    return [(k, d) for k, d in ranked[:limit] if d > 0]
+
+
+def communities(G: nx.Graph, seed: int = 0) -> list[tuple[str, ...]]:
+    """Louvain communities weighted by evidence, largest first, then by smallest key.
+
+    Deterministic for a given graph and ``seed``; members are sorted.
+    """
+    if G.number_of_edges() == 0:
+        return []
+    H = nx.Graph()
+    H.add_nodes_from(sorted(G.nodes))
+    for u, v, data in sorted(G.edges(data=True), key=lambda e: tuple(sorted(e[:2]))):
+        H.add_edge(u, v, weight=sum(r.weight for r in data["relations"]))
+    found = nx.community.louvain_communities(H, weight="weight", seed=seed)
+    groups = [tuple(sorted(c)) for c in found if len(c) > 1]
+    return sorted(groups, key=lambda c: (-len(c), c[0]))

@@ -1,0 +1,151 @@
+"""The rules a ``GraphBatch`` obeys before any backend writes it.
+
+Both backends call ``normalise_batch`` first and then write the result
+verbatim, so what ends up in the graph does not depend on the backend:
+
+* A batch is self-contained per document: it carries the whole contribution
+  of every document in ``batch.documents``. A mention or evidence row whose
+  document has no ``DocumentRow`` in the same batch is an error.
+* Rows of documents with ``relevant=False`` are dropped: off-topic documents
+  are stored as documents and nothing else.
+* Mention rows with the same (doc_id, entity) add up; rows with a count
+  below 1 are dropped.
+* CO_OCCURS is undirected: its ends are swapped so that ``source < target``.
+  Self-loops (source == target) are dropped.
+* An edge end with an empty name (``"LOCATION:"``) is not a node. A ROUTE
+  with such an end is moved to ``extra["open_routes"]`` (kept countable, not
+  an edge); any other relation with an unnamed end is dropped. Mentions of an
+  unnamed entity are dropped.
+* Evidence rows are unique per (type, source, target, mode, doc_id,
+  sentence_index); duplicates merge, their ``via`` names united in order.
+* Every entity referenced by a mention or an evidence row gets an
+  ``EntityRow`` (label and name taken from its key) if the batch has none;
+  entity rows with the same key merge (aliases united, first coordinates).
+* Everything is sorted, so equal batches give equal writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, MentionRow
+from ingest.errors import StoreError
+from nlp.taxonomy import CO_OCCURS, ROUTE
+
+OPEN_ROUTES = "open_routes"  # key in GraphBatch.extra
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(label, name) of an entity key ``LABEL:name``."""
+    label, sep, name = key.partition(":")
+    if not sep or not label:
+        raise StoreError(f"entity key {key!r}: expected 'LABEL:name'")
+    return label, name
+
+
+def is_named(key: str) -> bool:
+    return bool(split_key(key)[1].strip())
+
+
+def evidence_key(row: EvidenceRow) -> tuple:
+    return (row.type, row.source, row.target, row.mode, row.doc_id, row.sentence_index)
+
+
+def _united(first: Iterable[str], second: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*first, *second]))
+
+
+def _merge_evidence(rows: Iterable[EvidenceRow]) -> tuple[EvidenceRow, ...]:
+    merged: dict[tuple, EvidenceRow] = {}
+    for row in rows:
+        key = evidence_key(row)
+        if key in merged:
+            merged[key] = replace(merged[key], via=_united(merged[key].via, row.via))
+        else:
+            merged[key] = row
+    return tuple(merged[k] for k in sorted(merged))
+
+
+def _oriented(row: EvidenceRow) -> EvidenceRow:
+    if row.type == CO_OCCURS and row.source > row.target:
+        return replace(row, source=row.target, target=row.source)
+    return row
+
+
+def normalise_batch(batch: GraphBatch) -> GraphBatch:
+    """The batch as both backends write it (see the module docstring)."""
+    documents: dict[str, DocumentRow] = {}
+    for doc in batch.documents:
+        documents[doc.id] = doc  # the last row for an id wins
+    relevant = {doc_id for doc_id, doc in documents.items() if doc.relevant}
+
+    def keep(doc_id: str, what: str) -> bool:
+        if doc_id not in documents:
+            raise StoreError(
+                f"graph batch: {what} for document {doc_id!r} has no DocumentRow in the batch"
+            )
+        return doc_id in relevant
+
+    counts: dict[tuple[str, str], int] = {}
+    dates: dict[tuple[str, str], str] = {}
+    for m in batch.mentions:
+        if not keep(m.doc_id, f"mention of {m.entity!r}") or m.count < 1 or not is_named(m.entity):
+            continue
+        counts[(m.doc_id, m.entity)] = counts.get((m.doc_id, m.entity), 0) + m.count
+        dates.setdefault((m.doc_id, m.entity), m.date)
+    mentions = tuple(
+        MentionRow(doc_id=d, entity=e, count=counts[(d, e)], date=dates[(d, e)])
+        for d, e in sorted(counts)
+    )
+
+    edges: list[EvidenceRow] = []
+    open_routes: list[EvidenceRow] = list(batch.extra.get(OPEN_ROUTES, ()))
+    for row in batch.evidence:
+        if not keep(row.doc_id, f"{row.type} evidence {row.source!r} -> {row.target!r}"):
+            continue
+        row = _oriented(replace(row, via=tuple(row.via)))
+        if row.source == row.target:
+            continue
+        if not (is_named(row.source) and is_named(row.target)):
+            if row.type == ROUTE:
+                open_routes.append(row)
+            continue
+        edges.append(row)
+    evidence = _merge_evidence(edges)
+    open_evidence = _merge_evidence(r for r in open_routes if r.doc_id in relevant)
+
+    entities: dict[str, EntityRow] = {}
+    for row in batch.entities:
+        if not is_named(row.key):
+            continue
+        old = entities.get(row.key)
+        if old is None:
+            entities[row.key] = replace(row, aliases=tuple(row.aliases))
+        else:
+            entities[row.key] = replace(
+                old,
+                lat=old.lat if old.lat is not None else row.lat,
+                lon=old.lon if old.lon is not None else row.lon,
+                aliases=_united(old.aliases, row.aliases),
+            )
+    referenced = {m.entity for m in mentions}
+    referenced.update(k for row in evidence for k in (row.source, row.target))
+    for key in referenced - entities.keys():
+        label, name = split_key(key)
+        entities[key] = EntityRow(key=key, label=label, name=name)
+    entity_rows = tuple(
+        replace(entities[k], aliases=tuple(sorted(set(entities[k].aliases))))
+        for k in sorted(entities)
+    )
+
+    extra = dict(batch.extra)
+    extra[OPEN_ROUTES] = open_evidence
+    return GraphBatch(
+        documents=tuple(documents[k] for k in sorted(documents)),
+        entities=entity_rows,
+        mentions=mentions,
+        evidence=evidence,
+        high_water_mark=batch.high_water_mark,
+        extra=extra,
+    )

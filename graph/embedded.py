@@ -1,0 +1,705 @@
+"""The embedded graph backend: SQLite is the record, networkx does the walking.
+
+The SQLite file is plain tables a user can open (``sqlite3 graph.sqlite``):
+
+* ``documents``  every document synced, relevant or not;
+* ``entities``   one row per canonical entity, with derived ``mentions``,
+  ``documents``, ``first_seen``, ``last_seen`` (all time, relevant documents);
+* ``mentions``   (doc_id, entity, count, date): the MENTIONS relation;
+* ``edges``      (type, source, target, mode) with derived ``via``, ``weight``,
+  ``first_seen``, ``last_seen``;
+* ``evidence``   (edge_id, doc_id, sentence_index, sentence, date, via), and
+  the view ``edge_evidence`` that names the edge;
+* ``open_routes`` ROUTE statements with an unnamed end (not edges, see
+  ``graph.batch``);
+* ``meta``       high_water_mark, a data version, the store's uid.
+
+Query semantics (the reference the Neo4j backend matches, result for result):
+
+* Scope. Every ``EntityNode`` and ``Edge`` a query returns carries figures over
+  the scope asked: with a window, ``mentions``/``documents``/``first_seen``/
+  ``last_seen`` of a node count only mentions dated in the window, and an
+  edge's ``weight``/``first_seen``/``last_seen``/``via``/``evidence`` only its
+  evidence dated in the window; without one, all time. Windows are inclusive
+  and compare ISO date strings. Only relevant documents have mentions or
+  evidence (``graph.batch``), so all counts are over relevant documents.
+* An entity exists while a relevant document mentions it or an edge touches
+  it; an edge exists while it has evidence.
+* Evidence is ordered newest first: date desc, then doc_id, then
+  sentence_index. ``via`` of an edge is the sorted union of its evidence's via.
+* Text matching (entity names and aliases, document titles) is substring
+  containment after ``str.casefold`` and collapsing runs of whitespace.
+* ``counts()``: entities per label and edges per type that exist (labels and
+  types with none are absent).
+* ``search_entities``: name or alias contains the query; an exact name or
+  alias match first, then all-time mentions desc, then key.
+* ``entity``: all-time figures; None when unknown.
+* ``entity_profile``: None when unknown. ``neighbours`` are (neighbour, edge)
+  pairs, one per edge touching the entity with evidence in the window, by edge
+  weight desc, neighbour key, then (type, source, target, mode); each edge with
+  up to ``evidence_limit`` evidence. ``documents`` are the newest
+  ``PROFILE_DOCUMENTS`` relevant documents mentioning it in the window
+  (published desc, then id).
+* ``neighbourhood``: nodes reached within ``depth`` hops along edges with
+  evidence in the window, entering only nodes whose label is in ``labels``
+  (centre always kept), direction ignored; ordered centre first, then hops,
+  mentions in the window desc, key; at most ``limit`` nodes. Edges are all
+  edges with evidence in the window between returned nodes, ordered by
+  (type, source, target, mode), without evidence (``evidence=()``). An
+  unknown centre gives an empty Subgraph.
+* ``shortest_path``: all time, direction ignored. Of the shortest paths the
+  one whose node-key sequence is lexicographically smallest; per hop the
+  strongest relation between the two nodes (weight desc, then type, source,
+  target, mode), with its all-time figures and its ``PATH_EVIDENCE`` newest
+  evidence. [] when either end is unknown, they are equal, or the path would
+  need more than ``max_hops`` edges.
+* ``top_entities``: entities of the label with at least one mention in the
+  window, by mentions in the window desc, then key.
+* ``documents``: documents published in the window whose title contains the
+  query, relevant only if asked, mentioning ``entity`` if given (which implies
+  relevant), published desc then id, then ``offset``/``limit``.
+  ``DocumentSummary.entities`` are the sorted keys the document mentions.
+* ``overview``: documents and relevant documents published in the window;
+  ``entities`` distinct entities mentioned in the window; ``relations``
+  distinct edges with evidence in the window; ``newest_documents`` the newest
+  ``limit`` relevant documents in the window; ``top_entities`` the ``limit``
+  most mentioned entities of any label in the window (mentions desc, key);
+  ``first_seen`` the ``limit`` entities whose all-time first mention is in the
+  window, by first_seen desc then key.
+* ``edges``: edges of ``types`` (all entity-entity types when None) with
+  evidence in the window, ordered (type, source, target, mode), with all their
+  evidence in the window.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import networkx as nx
+
+from graph.analysis import RelationSummary, build_graph, neighbourhood_nodes, shortest_path_edges
+from graph.batch import OPEN_ROUTES, normalise_batch
+from graph.model import (
+    DocumentSummary,
+    Edge,
+    EntityNode,
+    EntityProfile,
+    Evidence,
+    GraphBatch,
+    Overview,
+    Subgraph,
+)
+from ingest.errors import StoreError
+from nlp.taxonomy import ENTITY_RELATION_TYPES
+
+PROFILE_DOCUMENTS = 50  # documents listed in an entity profile
+PATH_EVIDENCE = 5  # evidence per hop of a shortest path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    published TEXT NOT NULL,
+    relevant INTEGER NOT NULL,
+    language TEXT NOT NULL,
+    title_folded TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_by_date ON documents (published DESC, id);
+CREATE TABLE IF NOT EXISTS entities (
+    key TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lat REAL,
+    lon REAL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    name_folded TEXT NOT NULL,
+    search_text TEXT NOT NULL,
+    mentions INTEGER NOT NULL DEFAULT 0,
+    documents INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL DEFAULT '',
+    last_seen TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS entities_by_label ON entities (label, mentions DESC, key);
+CREATE INDEX IF NOT EXISTS entities_by_name ON entities (name_folded);
+CREATE INDEX IF NOT EXISTS entities_by_first_seen ON entities (first_seen);
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_id TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    PRIMARY KEY (doc_id, entity)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mentions_by_entity ON mentions (entity, date);
+CREATE INDEX IF NOT EXISTS mentions_by_date ON mentions (date, entity);
+CREATE TABLE IF NOT EXISTS edges (
+    id INTEGER PRIMARY KEY,
+    type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    via TEXT NOT NULL DEFAULT '[]',
+    weight INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL DEFAULT '',
+    last_seen TEXT NOT NULL DEFAULT '',
+    UNIQUE (type, source, target, mode)
+);
+CREATE INDEX IF NOT EXISTS edges_by_source ON edges (source);
+CREATE INDEX IF NOT EXISTS edges_by_target ON edges (target);
+CREATE TABLE IF NOT EXISTS evidence (
+    edge_id INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    sentence_index INTEGER NOT NULL,
+    sentence TEXT NOT NULL,
+    date TEXT NOT NULL,
+    via TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (edge_id, doc_id, sentence_index)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS evidence_by_doc ON evidence (doc_id);
+CREATE INDEX IF NOT EXISTS evidence_by_date ON evidence (date, edge_id);
+CREATE TABLE IF NOT EXISTS open_routes (
+    doc_id TEXT NOT NULL,
+    sentence_index INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    via TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    date TEXT NOT NULL,
+    PRIMARY KEY (doc_id, sentence_index, source, target, mode)
+) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS edge_evidence AS
+    SELECT e.type, e.source, e.target, e.mode, v.doc_id, v.sentence_index, v.sentence, v.date
+    FROM evidence v JOIN edges e ON e.id = v.edge_id;
+"""
+
+IN_LIST = "(SELECT value FROM json_each(?))"  # one JSON array parameter, any length
+
+# Analysis graphs by (store uid, data version): shared by every store object on
+# the same file, so a dashboard rerun that reopens the store reuses the graph.
+_GRAPHS: OrderedDict[tuple[str, int], nx.Graph] = OrderedDict()
+_GRAPHS_LOCK = threading.Lock()
+_GRAPHS_KEPT = 4
+
+
+def fold(text: str) -> str:
+    """Text as matched: casefolded, whitespace runs collapsed to one space."""
+    return " ".join(text.casefold().split())
+
+
+def _json(values: Iterable) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+def _window(column: str, since: str | None, until: str | None) -> tuple[str, list[str]]:
+    """An ``AND ...`` clause restricting ``column`` (a trusted name) to the window."""
+    sql, params = "", []
+    if since is not None:
+        sql += f" AND {column} >= ?"
+        params.append(since)
+    if until is not None:
+        sql += f" AND {column} <= ?"
+        params.append(until)
+    return sql, params
+
+
+def _search_text(name: str, aliases: Iterable[str]) -> str:
+    # \x1f delimits names so an exact match is a search for "\x1fname\x1f".
+    return "\x1f" + "\x1f".join([fold(name), *(fold(a) for a in aliases)]) + "\x1f"
+
+
+class EmbeddedGraphStore:
+    """The knowledge graph in one SQLite file (see the module docstring)."""
+
+    backend = "embedded"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('uid', ?), ('version', '0')",
+                (uuid.uuid4().hex,),
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"graph store {self.path}: cannot be opened ({exc})") from exc
+        self.uid = self._meta("uid")
+
+    # -- plumbing -------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise StoreError(f"graph store {self.path}: query failed ({exc})") from exc
+
+    def _version(self) -> int:
+        return int(self._query("SELECT value FROM meta WHERE key = 'version'")[0][0])
+
+    def _write(self, work) -> None:
+        """Run ``work(db)`` in one immediate transaction that also bumps the version."""
+        with self._lock:
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    work(db)
+                    db.execute(
+                        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
+                    )
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(f"graph store {self.path}: write failed ({exc})") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- writing --------------------------------------------------------
+    def upsert(self, batch: GraphBatch) -> None:
+        batch = normalise_batch(batch)
+        self._write(lambda db: self._upsert(db, batch))
+
+    def _upsert(self, db: sqlite3.Connection, batch: GraphBatch) -> None:
+        doc_ids = _json(d.id for d in batch.documents)
+        touched_entities: set[str] = set()
+        touched_edges: set[int] = set()
+
+        # What these documents contributed before goes; the batch is their whole contribution.
+        touched_entities.update(
+            r[0] for r in db.execute(
+                f"SELECT DISTINCT entity FROM mentions WHERE doc_id IN {IN_LIST}", (doc_ids,))
+        )
+        for edge_id, source, target in db.execute(
+            f"SELECT DISTINCT e.id, e.source, e.target FROM evidence v JOIN edges e "
+            f"ON e.id = v.edge_id WHERE v.doc_id IN {IN_LIST}", (doc_ids,)
+        ):
+            touched_edges.add(edge_id)
+            touched_entities.update((source, target))
+        for table in ("mentions", "evidence", "open_routes"):
+            db.execute(f"DELETE FROM {table} WHERE doc_id IN {IN_LIST}", (doc_ids,))
+
+        db.executemany(
+            "INSERT INTO documents (id, title, url, source, published, relevant, language, "
+            "title_folded) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "title = excluded.title, url = excluded.url, source = excluded.source, "
+            "published = excluded.published, relevant = excluded.relevant, "
+            "language = excluded.language, title_folded = excluded.title_folded",
+            [(d.id, d.title, d.url, d.source, d.published, int(d.relevant), d.language,
+              fold(d.title)) for d in batch.documents],
+        )
+
+        stored = {
+            key: (lat, lon, json.loads(aliases))
+            for key, lat, lon, aliases in db.execute(
+                f"SELECT key, lat, lon, aliases FROM entities WHERE key IN {IN_LIST}",
+                (_json(e.key for e in batch.entities),),
+            )
+        }
+        rows = []
+        for e in batch.entities:
+            old_lat, old_lon, old_aliases = stored.get(e.key, (None, None, []))
+            aliases = sorted(set(old_aliases) | set(e.aliases))
+            rows.append((
+                e.key, e.label, e.name,
+                e.lat if e.lat is not None else old_lat,
+                e.lon if e.lon is not None else old_lon,
+                _json(aliases), fold(e.name), _search_text(e.name, aliases),
+            ))
+            touched_entities.add(e.key)
+        db.executemany(
+            "INSERT INTO entities (key, label, name, lat, lon, aliases, name_folded, search_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "label = excluded.label, name = excluded.name, lat = excluded.lat, "
+            "lon = excluded.lon, aliases = excluded.aliases, "
+            "name_folded = excluded.name_folded, search_text = excluded.search_text",
+            rows,
+        )
+
+        db.executemany(
+            "INSERT INTO mentions (doc_id, entity, count, date) VALUES (?, ?, ?, ?)",
+            [(m.doc_id, m.entity, m.count, m.date) for m in batch.mentions],
+        )
+
+        edge_ids: dict[tuple[str, str, str, str], int] = {}
+        for row in batch.evidence:
+            ident = (row.type, row.source, row.target, row.mode)
+            if ident not in edge_ids:
+                db.execute(
+                    "INSERT INTO edges (type, source, target, mode) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (type, source, target, mode) DO NOTHING", ident)
+                edge_ids[ident] = db.execute(
+                    "SELECT id FROM edges WHERE type = ? AND source = ? AND target = ? "
+                    "AND mode = ?", ident).fetchone()[0]
+            db.execute(
+                "INSERT OR IGNORE INTO evidence (edge_id, doc_id, sentence_index, sentence, "
+                "date, via) VALUES (?, ?, ?, ?, ?, ?)",
+                (edge_ids[ident], row.doc_id, row.sentence_index, row.sentence, row.date,
+                 _json(row.via)),
+            )
+        touched_edges.update(edge_ids.values())
+
+        db.executemany(
+            "INSERT OR IGNORE INTO open_routes (doc_id, sentence_index, source, target, mode, "
+            "via, sentence, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.doc_id, r.sentence_index, r.source, r.target, r.mode, _json(r.via), r.sentence,
+              r.date) for r in batch.extra.get(OPEN_ROUTES, ())],
+        )
+
+        self._refresh_edges(db, touched_edges)
+        self._refresh_entities(db, touched_entities)
+        if batch.high_water_mark is not None:
+            db.execute(
+                "INSERT INTO meta (key, value) VALUES ('high_water_mark', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(batch.high_water_mark),),
+            )
+
+    @staticmethod
+    def _refresh_edges(db: sqlite3.Connection, ids: set[int]) -> None:
+        """Recompute the derived columns of these edges; drop those left without evidence."""
+        ids_json = _json(sorted(ids))
+        db.execute(
+            "UPDATE edges SET (weight, first_seen, last_seen) = ("
+            "  SELECT count(*), coalesce(min(date), ''), coalesce(max(date), '')"
+            "  FROM evidence v WHERE v.edge_id = edges.id"
+            f") WHERE id IN {IN_LIST}", (ids_json,))
+        vias: dict[int, set[str]] = defaultdict(set)
+        for edge_id, via in db.execute(
+            f"SELECT DISTINCT edge_id, via FROM evidence WHERE edge_id IN {IN_LIST}", (ids_json,)
+        ):
+            vias[edge_id].update(json.loads(via))
+        db.executemany("UPDATE edges SET via = ? WHERE id = ?",
+                       [(_json(sorted(vias[i])), i) for i in sorted(ids)])
+        db.execute(f"DELETE FROM edges WHERE id IN {IN_LIST} AND weight = 0", (ids_json,))
+
+    @staticmethod
+    def _refresh_entities(db: sqlite3.Connection, keys: set[str]) -> None:
+        """Recompute these entities' figures; drop those nothing refers to any more."""
+        keys_json = _json(sorted(keys))
+        db.execute(
+            "UPDATE entities SET (mentions, documents, first_seen, last_seen) = ("
+            "  SELECT coalesce(sum(count), 0), count(*), coalesce(min(date), ''),"
+            "  coalesce(max(date), '') FROM mentions m WHERE m.entity = entities.key"
+            f") WHERE key IN {IN_LIST}", (keys_json,))
+        db.execute(
+            f"DELETE FROM entities WHERE key IN {IN_LIST} AND documents = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM edges WHERE source = entities.key) "
+            "AND NOT EXISTS (SELECT 1 FROM edges WHERE target = entities.key)", (keys_json,))
+
+    def high_water_mark(self) -> int:
+        rows = self._query("SELECT value FROM meta WHERE key = 'high_water_mark'")
+        return int(rows[0][0]) if rows else 0
+
+    def clear(self) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            for table in ("documents", "entities", "mentions", "edges", "evidence", "open_routes"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute("DELETE FROM meta WHERE key = 'high_water_mark'")
+
+        self._write(work)
+
+    # -- building blocks ------------------------------------------------
+    @staticmethod
+    def _node(row: Sequence, figures: Sequence | None = None) -> EntityNode:
+        key, label, name, lat, lon, aliases, mentions, documents, first, last = row
+        if figures is not None:
+            mentions, documents, first, last = figures
+        return EntityNode(
+            key=key, label=label, name=name, mentions=mentions, documents=documents,
+            first_seen=first, last_seen=last, lat=lat, lon=lon,
+            aliases=tuple(json.loads(aliases)),
+        )
+
+    _NODE_COLUMNS = ("key, label, name, lat, lon, aliases, mentions, documents, first_seen, "
+                     "last_seen")
+
+    def _nodes(self, keys: Iterable[str], since: str | None, until: str | None
+               ) -> dict[str, EntityNode]:
+        """EntityNodes for these keys with figures over the window (unknown keys left out)."""
+        keys_json = _json(keys)
+        rows = self._query(
+            f"SELECT {self._NODE_COLUMNS} FROM entities WHERE key IN {IN_LIST}", (keys_json,))
+        if since is None and until is None:
+            return {r[0]: self._node(r) for r in rows}
+        clause, params = _window("date", since, until)
+        figures = {
+            r[0]: r[1:]
+            for r in self._query(
+                "SELECT entity, sum(count), count(*), min(date), max(date) FROM mentions "
+                f"WHERE entity IN {IN_LIST}{clause} GROUP BY entity", (keys_json, *params))
+        }
+        return {r[0]: self._node(r, figures.get(r[0], (0, 0, "", ""))) for r in rows}
+
+    def _ranked_by_mentions(self, label: str | None, since: str | None, until: str | None,
+                            limit: int) -> list[EntityNode]:
+        label_sql = " AND e.label = ?" if label is not None else ""
+        label_params = [label] if label is not None else []
+        if since is None and until is None:
+            rows = self._query(
+                f"SELECT {self._NODE_COLUMNS} FROM entities e WHERE e.mentions > 0{label_sql} "
+                "ORDER BY e.mentions DESC, e.key LIMIT ?", (*label_params, limit))
+            return [self._node(r) for r in rows]
+        clause, params = _window("m.date", since, until)
+        rows = self._query(
+            "SELECT m.entity FROM mentions m JOIN entities e ON e.key = m.entity "
+            f"WHERE 1{clause}{label_sql} "
+            "GROUP BY m.entity ORDER BY sum(m.count) DESC, m.entity LIMIT ?",
+            (*params, *label_params, limit))
+        nodes = self._nodes([r[0] for r in rows], since, until)
+        return [nodes[r[0]] for r in rows]
+
+    def _edges(self, where: str, params: Sequence, since: str | None, until: str | None,
+               evidence_limit: int | None) -> list[Edge]:
+        """Edges matching ``where`` (over alias ``e``) with evidence in the window, figures and
+        up to ``evidence_limit`` evidence (all when None) over the window, by (type, source,
+        target, mode)."""
+        clause, window_params = _window("v.date", since, until)
+        rows = self._query(
+            "SELECT e.id, e.type, e.source, e.target, e.mode, count(*), min(v.date), max(v.date) "
+            f"FROM edges e JOIN evidence v ON v.edge_id = e.id WHERE ({where}){clause} "
+            "GROUP BY e.id ORDER BY e.type, e.source, e.target, e.mode",
+            (*params, *window_params))
+        if not rows:
+            return []
+        ids_json = _json(r[0] for r in rows)
+        vias: dict[int, set[str]] = defaultdict(set)
+        for edge_id, via in self._query(
+            f"SELECT DISTINCT edge_id, via FROM evidence v WHERE edge_id IN {IN_LIST}{clause}",
+            (ids_json, *window_params),
+        ):
+            vias[edge_id].update(json.loads(via))
+        evidence: dict[int, list[Evidence]] = defaultdict(list)
+        if evidence_limit is None or evidence_limit > 0:
+            limit_sql = "" if evidence_limit is None else " WHERE v.rank <= ?"
+            limit_params = [] if evidence_limit is None else [evidence_limit]
+            for edge_id, doc_id, sentence, date, title, url, source in self._query(
+                "SELECT v.edge_id, v.doc_id, v.sentence, v.date, coalesce(d.title, ''), "
+                "coalesce(d.url, ''), coalesce(d.source, '') FROM ("
+                "  SELECT edge_id, doc_id, sentence, date, row_number() OVER ("
+                "    PARTITION BY edge_id ORDER BY date DESC, doc_id, sentence_index) AS rank"
+                f"  FROM evidence v WHERE edge_id IN {IN_LIST}{clause}"
+                f") v LEFT JOIN documents d ON d.id = v.doc_id{limit_sql} "
+                "ORDER BY v.edge_id, v.rank",
+                (ids_json, *window_params, *limit_params),
+            ):
+                evidence[edge_id].append(Evidence(doc_id=doc_id, sentence=sentence, date=date,
+                                                  title=title, url=url, source=source))
+        return [
+            Edge(type=t, source=s, target=g, mode=mode, via=tuple(sorted(vias[i])),
+                 weight=weight, first_seen=first, last_seen=last,
+                 evidence=tuple(evidence[i]))
+            for i, t, s, g, mode, weight, first, last in rows
+        ]
+
+    def _summaries(self, rows: list[tuple]) -> list[DocumentSummary]:
+        """DocumentSummaries for (id, title, url, source, published, relevant, language) rows."""
+        keys: dict[str, list[str]] = defaultdict(list)
+        for doc_id, entity in self._query(
+            f"SELECT doc_id, entity FROM mentions WHERE doc_id IN {IN_LIST} ORDER BY entity",
+            (_json(r[0] for r in rows),),
+        ):
+            keys[doc_id].append(entity)
+        return [
+            DocumentSummary(id=i, title=t, url=u, source=s, published=p, relevant=bool(rel),
+                            language=lang, entities=tuple(keys[i]))
+            for i, t, u, s, p, rel, lang in rows
+        ]
+
+    _DOC_COLUMNS = "d.id, d.title, d.url, d.source, d.published, d.relevant, d.language"
+
+    def _analysis_graph(self) -> nx.Graph:
+        """The networkx graph of all entity-entity edges, built once per data version."""
+        cache_key = (self.uid, self._version())
+        with _GRAPHS_LOCK:
+            if cache_key in _GRAPHS:
+                _GRAPHS.move_to_end(cache_key)
+                return _GRAPHS[cache_key]
+        with self._lock:
+            # Read nodes, edges and dates in one snapshot, under the version we keyed on.
+            self._db.execute("BEGIN")
+            try:
+                cache_key = (self.uid, self._version())
+                nodes = self._db.execute("SELECT key, label FROM entities").fetchall()
+                edges = self._db.execute(
+                    "SELECT id, type, source, target, mode, weight FROM edges").fetchall()
+                dates: dict[int, list[str]] = defaultdict(list)
+                for edge_id, date in self._db.execute("SELECT edge_id, date FROM evidence"):
+                    dates[edge_id].append(date)
+            finally:
+                self._db.execute("COMMIT")
+        G = build_graph(
+            nodes, ((RelationSummary(t, s, g, m, w), dates[i]) for i, t, s, g, m, w in edges))
+        with _GRAPHS_LOCK:
+            _GRAPHS[cache_key] = G
+            while len(_GRAPHS) > _GRAPHS_KEPT:
+                _GRAPHS.popitem(last=False)
+        return G
+
+    # -- queries --------------------------------------------------------
+    def counts(self) -> dict:
+        docs, relevant = self._query(
+            "SELECT count(*), coalesce(sum(relevant), 0) FROM documents")[0]
+        return {
+            "documents": docs,
+            "relevant_documents": relevant,
+            "entities": dict(self._query(
+                "SELECT label, count(*) FROM entities GROUP BY label ORDER BY label")),
+            "relations": dict(self._query(
+                "SELECT type, count(*) FROM edges GROUP BY type ORDER BY type")),
+        }
+
+    def search_entities(self, query: str, label: str | None = None, limit: int = 20
+                        ) -> list[EntityNode]:
+        needle = fold(query).replace("\x1f", "")
+        label_sql = " AND label = ?" if label is not None else ""
+        rows = self._query(
+            f"SELECT {self._NODE_COLUMNS} FROM entities WHERE instr(search_text, ?) > 0{label_sql} "
+            "ORDER BY instr(search_text, ?) = 0, mentions DESC, key LIMIT ?",
+            (needle, *([label] if label is not None else []), f"\x1f{needle}\x1f", limit))
+        return [self._node(r) for r in rows]
+
+    def entity(self, key: str) -> EntityNode | None:
+        return self._nodes([key], None, None).get(key)
+
+    def entity_profile(
+        self, key: str, since: str | None = None, until: str | None = None,
+        neighbour_limit: int = 50, evidence_limit: int = 5,
+    ) -> EntityProfile | None:
+        node = self._nodes([key], since, until).get(key)
+        if node is None:
+            return None
+        clause, params = _window("date", since, until)
+        by_month = self._query(
+            "SELECT substr(date, 1, 7) AS month, sum(count) FROM mentions "
+            f"WHERE entity = ?{clause} GROUP BY month ORDER BY month", (key, *params))
+        edges = self._edges("e.source = ? OR e.target = ?", (key, key), since, until,
+                            evidence_limit)
+
+        def other(edge: Edge) -> str:
+            return edge.target if edge.source == key else edge.source
+
+        edges.sort(key=lambda e: (-e.weight, other(e), e.type, e.source, e.target, e.mode))
+        edges = edges[:neighbour_limit]
+        neighbours = self._nodes({other(e) for e in edges}, since, until)
+        doc_clause, doc_params = _window("d.published", since, until)
+        docs = self._query(
+            f"SELECT {self._DOC_COLUMNS} FROM documents d JOIN mentions m ON m.doc_id = d.id "
+            f"WHERE m.entity = ?{doc_clause} ORDER BY d.published DESC, d.id LIMIT ?",
+            (key, *doc_params, PROFILE_DOCUMENTS))
+        return EntityProfile(
+            entity=node,
+            mentions_by_month=tuple((m, n) for m, n in by_month),
+            neighbours=tuple((neighbours[other(e)], e) for e in edges),
+            documents=tuple(self._summaries(docs)),
+        )
+
+    def neighbourhood(
+        self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
+        since: str | None = None, until: str | None = None, limit: int = 200,
+    ) -> Subgraph:
+        reached = neighbourhood_nodes(self._analysis_graph(), key, depth, labels, since, until)
+        if not reached:
+            return Subgraph(nodes=(), edges=())
+        nodes = self._nodes(reached, since, until)
+        order = sorted(
+            nodes.values(),
+            key=lambda n: (n.key != key, reached[n.key], -n.mentions, n.key))[:limit]
+        kept = _json(n.key for n in order)
+        edges = self._edges(f"e.source IN {IN_LIST} AND e.target IN {IN_LIST}",
+                            (kept, kept), since, until, evidence_limit=0)
+        return Subgraph(nodes=tuple(order), edges=tuple(edges))
+
+    def shortest_path(self, source: str, target: str, max_hops: int = 6) -> list[Edge]:
+        hops = shortest_path_edges(self._analysis_graph(), source, target, max_hops)
+        path = []
+        for hop in hops:
+            found = self._edges(
+                "e.type = ? AND e.source = ? AND e.target = ? AND e.mode = ?",
+                hop.id, None, None, PATH_EVIDENCE)
+            path.extend(found)
+        return path if len(path) == len(hops) else []
+
+    def top_entities(
+        self, label: str, since: str | None = None, until: str | None = None, limit: int = 10
+    ) -> list[EntityNode]:
+        return self._ranked_by_mentions(label, since, until, limit)
+
+    def documents(
+        self, query: str = "", since: str | None = None, until: str | None = None,
+        relevant_only: bool = False, entity: str | None = None, limit: int = 50, offset: int = 0,
+    ) -> list[DocumentSummary]:
+        clause, params = _window("d.published", since, until)
+        sql = f"SELECT {self._DOC_COLUMNS} FROM documents d WHERE instr(d.title_folded, ?) > 0"
+        sql += clause
+        params = [fold(query), *params]
+        if relevant_only:
+            sql += " AND d.relevant = 1"
+        if entity is not None:
+            sql += " AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id AND m.entity = ?)"
+            params.append(entity)
+        sql += " ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"
+        return self._summaries(self._query(sql, (*params, limit, offset)))
+
+    def overview(self, since: str | None = None, until: str | None = None, limit: int = 10
+                 ) -> Overview:
+        doc_clause, doc_params = _window("published", since, until)
+        docs, relevant = self._query(
+            f"SELECT count(*), coalesce(sum(relevant), 0) FROM documents WHERE 1{doc_clause}",
+            doc_params)[0]
+        clause, params = _window("date", since, until)
+        entities = self._query(
+            f"SELECT count(DISTINCT entity) FROM mentions WHERE 1{clause}", params)[0][0]
+        relations = self._query(
+            f"SELECT count(DISTINCT edge_id) FROM evidence WHERE 1{clause}", params)[0][0]
+        newest_clause, newest_params = _window("d.published", since, until)
+        newest = self._query(
+            f"SELECT {self._DOC_COLUMNS} FROM documents d WHERE d.relevant = 1{newest_clause} "
+            "ORDER BY d.published DESC, d.id LIMIT ?", (*newest_params, limit))
+        first_clause, first_params = _window("first_seen", since, until)
+        first_keys = [r[0] for r in self._query(
+            f"SELECT key FROM entities WHERE first_seen != ''{first_clause} "
+            "ORDER BY first_seen DESC, key LIMIT ?", (*first_params, limit))]
+        first_nodes = self._nodes(first_keys, since, until)
+        return Overview(
+            documents=docs,
+            relevant_documents=relevant,
+            entities=entities,
+            relations=relations,
+            newest_documents=tuple(self._summaries(newest)),
+            top_entities=tuple(self._ranked_by_mentions(None, since, until, limit)),
+            first_seen=tuple(first_nodes[k] for k in first_keys),
+        )
+
+    def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
+              until: str | None = None) -> list[Edge]:
+        wanted = ENTITY_RELATION_TYPES if types is None else types
+        return self._edges(f"e.type IN {IN_LIST}", (_json(wanted),), since, until, None)
+
+    # -- embedded extras (not part of GraphStore) ------------------------
+    def open_route_count(self) -> int:
+        """ROUTE statements kept aside because one end is unnamed."""
+        return self._query("SELECT count(*) FROM open_routes")[0][0]
