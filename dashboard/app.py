@@ -1,0 +1,67 @@
+"""scamtrace dashboard: ``streamlit run dashboard/app.py``.
+
+The entry point owns what every page shares: navigation, the sidebar date
+window and the empty-store state. Pages live in ``pages/``, one file each.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard.queries import dashboard_data_or_stop
+from dashboard.window import (
+    DEFAULT_DAYS,
+    WINDOW_KEY,
+    default_window,
+    describe_window,
+    ensure_window,
+    window_bounds,
+)
+
+st.set_page_config(page_title="scamtrace", page_icon=":material/hub:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/entities.py", title="Entities", icon=":material/person_search:",
+            url_path="entities"),
+    st.Page("pages/explorer.py", title="Graph explorer", icon=":material/hub:",
+            url_path="explorer"),
+    st.Page("pages/documents.py", title="Documents", icon=":material/article:",
+            url_path="documents"),
+]
+navigation = st.navigation(PAGES)
+
+st.sidebar.title("scamtrace")
+data = dashboard_data_or_stop()
+newest = data.newest_date()
+ensure_window(newest)
+
+
+def _reset_window() -> None:
+    st.session_state[WINDOW_KEY] = default_window(newest) or ()
+
+
+with st.sidebar:
+    st.date_input(
+        "Date window",
+        key=WINDOW_KEY,
+        min_value=date(1990, 1, 1),
+        max_value=max(date.today(), date.fromisoformat(newest[:10])) if newest else None,
+        help="Every page counts and lists what falls in this window (both ends included).",
+    )
+    st.button(
+        f"Last {DEFAULT_DAYS} days of data", on_click=_reset_window, icon=":material/restart_alt:",
+        help=f"The {DEFAULT_DAYS} days ending on the newest document's date ({newest}).",
+    )
+    st.caption(f"Showing {describe_window(*window_bounds(st.session_state[WINDOW_KEY]))}.")
+    counts = data.counts()
+    st.caption(
+        f"Graph: {counts.get('documents', 0)} documents, "
+        f"{sum(counts.get('entities', {}).values())} entities, "
+        f"{sum(counts.get('relations', {}).values())} relations "
+        f"({data.store.backend} store, data version {data.version})."
+    )
+
+navigation.run()

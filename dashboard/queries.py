@@ -1,0 +1,194 @@
+"""The dashboard's only way to its data: the configured ``GraphStore``.
+
+The store is opened once per process (``st.cache_resource``); query results
+are cached (``st.cache_data``) under the store's identity and its data
+version, the high-water mark, so a rerun never reloads the graph and a new
+``scamtrace run`` is picked up on the next interaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from dashboard.safe_text import escape_markdown
+from graph.model import (
+    DocumentSummary,
+    Edge,
+    EntityNode,
+    EntityProfile,
+    GraphStore,
+    Overview,
+    Subgraph,
+)
+from ingest.errors import ScamtraceError
+from scamtrace.config import Config, load_config
+from scamtrace.stores import open_graph_store
+
+EMPTY_STORE_MESSAGE = (
+    "The graph is empty. Run `scamtrace run` first to fetch the feeds, extract "
+    "entities and build the graph, then reload this page."
+)
+
+
+def store_identity(config: Config) -> str:
+    """What tells two stores apart (never the password)."""
+    if config.graph.backend == "neo4j":
+        return f"neo4j:{config.graph.uri}/{config.graph.database or ''}"
+    return f"embedded:{config.graph_path.resolve()}"
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(identity: str, _config: Config) -> GraphStore:
+    return open_graph_store(_config)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(
+    _store: GraphStore, identity: str, version: int, method: str,
+    args: tuple, kwargs: tuple[tuple[str, Any], ...],
+) -> Any:
+    return getattr(_store, method)(*args, **dict(kwargs))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _neighbourhood_with_evidence(
+    _store: GraphStore, identity: str, version: int, key: str, depth: int,
+    labels: tuple[str, ...] | None, since: str | None, until: str | None, limit: int,
+) -> Subgraph:
+    subgraph = _store.neighbourhood(
+        key, depth=depth, labels=labels, since=since, until=until, limit=limit
+    )
+    # ``neighbourhood`` returns edges without evidence; the profiles of their
+    # end points carry each edge's newest sentence. Ask as few as cover all.
+    found: dict[tuple[str, str, str, str], Edge] = {}
+    for edge in subgraph.edges:
+        if _edge_id(edge) in found:
+            continue
+        profile = _store.entity_profile(
+            edge.source, since=since, until=until,
+            neighbour_limit=max(limit, len(subgraph.edges)), evidence_limit=1,
+        )
+        for _, profile_edge in profile.neighbours if profile else ():
+            found[_edge_id(profile_edge)] = profile_edge
+    edges = tuple(
+        dataclasses.replace(edge, evidence=found[_edge_id(edge)].evidence)
+        if _edge_id(edge) in found else edge
+        for edge in subgraph.edges
+    )
+    return Subgraph(nodes=subgraph.nodes, edges=edges)
+
+
+def _edge_id(edge: Edge) -> tuple[str, str, str, str]:
+    return edge.type, edge.source, edge.target, edge.mode
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Cached, read-only access to one store at one data version."""
+
+    store: GraphStore
+    identity: str
+    version: int
+
+    def _query(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return _cached_query(
+            self.store, self.identity, self.version, method, args, tuple(sorted(kwargs.items()))
+        )
+
+    def counts(self) -> dict:
+        return self._query("counts")
+
+    def newest_date(self) -> str | None:
+        """The newest document's date, which anchors the default window."""
+        newest = self.documents(limit=1)
+        return newest[0].published if newest else None
+
+    def is_empty(self) -> bool:
+        return self.counts().get("documents", 0) == 0
+
+    def overview(self, since: str | None, until: str | None, limit: int = 10) -> Overview:
+        return self._query("overview", since=since, until=until, limit=limit)
+
+    def top_entities(
+        self, label: str, since: str | None, until: str | None, limit: int = 10
+    ) -> list[EntityNode]:
+        return self._query("top_entities", label, since=since, until=until, limit=limit)
+
+    def search_entities(
+        self, query: str, label: str | None = None, limit: int = 20
+    ) -> list[EntityNode]:
+        return self._query("search_entities", query, label=label, limit=limit)
+
+    def entity(self, key: str) -> EntityNode | None:
+        return self._query("entity", key)
+
+    def entity_profile(
+        self, key: str, since: str | None = None, until: str | None = None,
+        neighbour_limit: int = 50, evidence_limit: int = 5,
+    ) -> EntityProfile | None:
+        return self._query(
+            "entity_profile", key, since=since, until=until,
+            neighbour_limit=neighbour_limit, evidence_limit=evidence_limit,
+        )
+
+    def neighbourhood(
+        self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
+        since: str | None = None, until: str | None = None, limit: int = 200,
+    ) -> Subgraph:
+        return self._query(
+            "neighbourhood", key, depth=depth, labels=labels, since=since, until=until,
+            limit=limit,
+        )
+
+    def neighbourhood_with_evidence(
+        self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
+        since: str | None = None, until: str | None = None, limit: int = 200,
+    ) -> Subgraph:
+        """``neighbourhood``, each edge carrying its newest evidence sentence."""
+        return _neighbourhood_with_evidence(
+            self.store, self.identity, self.version, key, depth, labels, since, until, limit
+        )
+
+    def shortest_path(self, source: str, target: str, max_hops: int = 6) -> list[Edge]:
+        return self._query("shortest_path", source, target, max_hops=max_hops)
+
+    def documents(
+        self, query: str = "", since: str | None = None, until: str | None = None,
+        relevant_only: bool = False, entity: str | None = None, limit: int = 50,
+        offset: int = 0,
+    ) -> list[DocumentSummary]:
+        return self._query(
+            "documents", query=query, since=since, until=until, relevant_only=relevant_only,
+            entity=entity, limit=limit, offset=offset,
+        )
+
+
+def open_dashboard_data() -> DashboardData:
+    """The configured store, opened once, at its current data version.
+
+    Raises ``ScamtraceError`` when the configuration is wrong or the store
+    cannot be reached.
+    """
+    config = load_config()
+    identity = store_identity(config)
+    store = _open_store(identity, config)
+    return DashboardData(store=store, identity=identity, version=store.high_water_mark())
+
+
+def dashboard_data_or_stop() -> DashboardData:
+    """Like ``open_dashboard_data``, but a problem or an empty graph is shown
+    to the user in place of the page, and the page stops there."""
+    try:
+        data = open_dashboard_data()
+        empty = data.is_empty()
+    except ScamtraceError as exc:
+        st.error(f"Cannot open the graph: {escape_markdown(str(exc))}")
+        st.stop()
+    if empty:
+        st.info(EMPTY_STORE_MESSAGE, icon=":material/database:")
+        st.stop()
+    return data
