@@ -24,7 +24,13 @@ LOCATED_IN = "LOCATED_IN"
 INVOLVES = "INVOLVES"
 
 RELATION_TYPES: tuple[str, ...] = (
-    MENTIONS, CO_OCCURS, ROUTE, RECRUITS_VIA, OPERATES_IN, LOCATED_IN, INVOLVES,
+    MENTIONS,
+    CO_OCCURS,
+    ROUTE,
+    RECRUITS_VIA,
+    OPERATES_IN,
+    LOCATED_IN,
+    INVOLVES,
 )
 # Relations between two entities (MENTIONS joins a document to an entity).
 ENTITY_RELATION_TYPES: tuple[str, ...] = RELATION_TYPES[1:]
@@ -33,10 +39,22 @@ ROUTE_MODES: tuple[str, ...] = ("sea", "land", "air", "unknown")
 
 # The closed CRIME list; nothing off it is ever emitted.
 CRIME_TYPES: tuple[str, ...] = (
-    "trafficking in persons", "people smuggling", "forced criminality", "online scam",
-    "romance scam", "investment fraud", "pig butchering", "forced labour",
-    "money laundering", "sexual exploitation", "debt bondage", "illegal recruitment",
-    "cyber fraud", "illegal gambling", "kidnapping", "extortion",
+    "trafficking in persons",
+    "people smuggling",
+    "forced criminality",
+    "online scam",
+    "romance scam",
+    "investment fraud",
+    "pig butchering",
+    "forced labour",
+    "money laundering",
+    "sexual exploitation",
+    "debt bondage",
+    "illegal recruitment",
+    "cyber fraud",
+    "illegal gambling",
+    "kidnapping",
+    "extortion",
 )
 
 # The single generic recruiter entry for unnamed recruiters, brokers and agents.

@@ -1,0 +1,64 @@
+"""Scoring predictions against a hand-annotated set (records in the ``analyze`` schema).
+
+Judged per document (TAXONOMY.md): for each label the set of canonical names
+found against the gold set; routes by their (origin, destination) pairs;
+relevance by accuracy. Counts are summed over documents (micro averages).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nlp.taxonomy import ENTITY_LABELS
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def _route_pairs(record: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(r.get("origin", ""), r.get("destination", "")) for r in record.get("ROUTES", [])}
+
+
+def score(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-label P/R/F1, micro-F1 over the entity labels, ROUTE pair F1, relevance accuracy.
+
+    Documents are matched by ``id``; a gold document with no prediction counts
+    as predicting nothing.
+    """
+    by_id = {p["id"]: p for p in predicted}
+    counts = {label: [0, 0, 0] for label in (*ENTITY_LABELS, "ROUTE")}
+    relevance_right = 0
+    for gold_record in gold:
+        guess = by_id.get(gold_record["id"], {})
+        for label in ENTITY_LABELS:
+            truth, found = set(gold_record.get(label, [])), set(guess.get(label, []))
+            counts[label][0] += len(truth & found)
+            counts[label][1] += len(found - truth)
+            counts[label][2] += len(truth - found)
+        truth_routes, found_routes = _route_pairs(gold_record), _route_pairs(guess)
+        counts["ROUTE"][0] += len(truth_routes & found_routes)
+        counts["ROUTE"][1] += len(found_routes - truth_routes)
+        counts["ROUTE"][2] += len(truth_routes - found_routes)
+        relevance_right += int(
+            bool(guess.get("relevant", False)) == bool(gold_record.get("relevant"))
+        )
+    labels = {label: _prf(*counts[label]) for label in ENTITY_LABELS}
+    totals = [sum(counts[label][i] for label in ENTITY_LABELS) for i in range(3)]
+    return {
+        "documents": len(gold),
+        "labels": labels,
+        "micro": _prf(*totals),
+        "ROUTE": _prf(*counts["ROUTE"]),
+        "relevance_accuracy": round(relevance_right / len(gold), 4) if gold else 0.0,
+    }
