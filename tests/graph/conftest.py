@@ -1,0 +1,54 @@
+"""Fixtures for the graph tests: one query suite, every backend.
+
+``graph_store`` is parametrised by backend. To run the suite against Neo4j,
+add a factory to ``BACKENDS`` that returns a ``Neo4jGraphStore`` (the fixture
+clears it before each test) and mark its param, e.g.::
+
+    def neo4j_store(tmp_path):
+        from graph.neo4j_store import Neo4jGraphStore
+        return Neo4jGraphStore(uri=..., user=..., password=..., database=...)
+
+    BACKENDS["neo4j"] = neo4j_store
+    MARKS["neo4j"] = (pytest.mark.neo4j,)
+
+``world`` is the store holding ``graph_world.WORLD``, a small graph written
+by hand.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+# The hand-built world lives beside the tests; make it importable whatever
+# --import-mode pytest runs with (tests/ is not a package).
+sys.path.insert(0, str(Path(__file__).parent))
+from graph_world import WORLD  # noqa: E402
+
+from graph.embedded import EmbeddedGraphStore
+from graph.model import GraphStore
+
+
+def embedded_store(tmp_path: Path) -> GraphStore:
+    return EmbeddedGraphStore(tmp_path / "graph.sqlite")
+
+
+BACKENDS: dict[str, Callable[[Path], GraphStore]] = {"embedded": embedded_store}
+MARKS: dict[str, tuple] = {}
+
+
+@pytest.fixture(params=[pytest.param(name, marks=MARKS.get(name, ())) for name in BACKENDS])
+def graph_store(request, tmp_path):
+    store = BACKENDS[request.param](tmp_path)
+    store.clear()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def world(graph_store):
+    graph_store.upsert(WORLD)
+    return graph_store
