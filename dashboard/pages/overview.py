@@ -76,5 +76,8 @@ if candidates:
         "Open an entity profile", list(candidates), index=None, key="overview-open",
         format_func=lambda k: describe_entity(candidates[k]), placeholder="Pick an entity",
     )
-    if go_col.button("Open profile", disabled=chosen is None, icon=":material/arrow_forward:"):
+    if go_col.button(
+        "Open profile", disabled=chosen is None, icon=":material/arrow_forward:",
+        key="overview-open-profile",
+    ):
         st.switch_page("pages/entities.py", query_params={"entity": chosen})

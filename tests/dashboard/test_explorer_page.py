@@ -1,0 +1,90 @@
+"""The graph explorer: neighbourhood network and the path finder."""
+
+from __future__ import annotations
+
+import json
+
+from dashboard.safe_text import escape_markdown
+from dashboard.style import LABEL_COLOURS
+
+from .conftest import no_exceptions
+from .test_overview_page import ninety_days_to_newest
+
+PAGE = "pages/explorer.py"
+MYAWADDY = "LOCATION:Myawaddy"
+
+
+def network_spec(app) -> dict:
+    [chart] = [c for c in app.get("plotly_chart") if "explorer-network" in c.proto.id]
+    return json.loads(chart.proto.spec)
+
+
+def drawn_nodes(app) -> int:
+    return sum(len(t["x"]) for t in network_spec(app)["data"] if t.get("legendgroup") == "labels")
+
+
+def test_explorer_draws_the_neighbourhood_as_a_plotly_network(sample_app, sample_store):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    assert no_exceptions(app)
+    since, until = ninety_days_to_newest(sample_store)
+    expected = sample_store.neighbourhood(MYAWADDY, depth=1, since=since, until=until, limit=150)
+    figure = network_spec(app)
+    node_traces = [t for t in figure["data"] if t.get("legendgroup") == "labels"]
+    assert {t["name"] for t in node_traces} == {n.label for n in expected.nodes}
+    assert all(t["marker"]["color"] == LABEL_COLOURS[t["name"]] for t in node_traces)
+    assert sum(len(t["x"]) for t in node_traces) == len(expected.nodes)
+
+
+def test_edge_hover_names_relation_weight_and_evidence(sample_app):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    [edge_points] = [t for t in network_spec(app)["data"] if t["name"] == "edge details"]
+    assert edge_points["hovertext"]
+    assert all("weight" in text and "“" in text for text in edge_points["hovertext"])
+
+
+def test_more_hops_reach_more_entities(sample_app):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    one_hop = drawn_nodes(app)
+    app.slider(key="explorer-depth").set_value(2).run()
+    assert drawn_nodes(app) > one_hop
+
+
+def test_label_filter_keeps_the_centre_and_the_labels_chosen(sample_app):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    app.multiselect(key="explorer-labels").set_value(["LOCATION"]).run()
+    names = {t["name"] for t in network_spec(app)["data"] if t.get("legendgroup") == "labels"}
+    assert names == {"LOCATION"}
+
+
+def two_hops_apart(store) -> tuple[str, str]:
+    """Myawaddy and an entity two hops away from it (all dates)."""
+    profile = store.entity_profile(MYAWADDY, neighbour_limit=500)
+    direct = {node.key for node, _ in profile.neighbours}
+    for middle in sorted(direct):
+        for node, _ in store.entity_profile(middle, neighbour_limit=500).neighbours:
+            if node.key != MYAWADDY and node.key not in direct:
+                return MYAWADDY, node.key
+    raise AssertionError("the sample graph should have an entity two hops from Myawaddy")
+
+
+def test_path_finder_lists_each_hop_with_its_evidence(sample_app, sample_store):
+    source, target = two_hops_apart(sample_store)
+    path = sample_store.shortest_path(source, target)
+    app = sample_app(PAGE, {"entity": source, "from": source, "to": target})
+    assert no_exceptions(app)
+    hop_lines = [md.value for md in app.markdown if md.value.startswith("**1. ") or
+                 md.value.startswith("**2. ")]
+    assert len(hop_lines) == len(path) == 2
+    quotes = [md.value for md in app.markdown if md.value.startswith("> ")]
+    for edge in path:
+        assert edge.evidence, "every hop carries evidence"
+        assert f"> {escape_markdown(edge.evidence[0].sentence)}" in quotes
+    assert "2 hops" in app.success[0].value
+
+
+def test_path_finder_says_when_no_path_is_short_enough(sample_app, sample_store):
+    source, target = two_hops_apart(sample_store)
+    app = sample_app(PAGE, {"from": source, "to": target})
+    app.slider(key="path-max-hops").set_value(1).run()
+    assert no_exceptions(app)
+    assert "No path within 1 hops" in app.warning[0].value
