@@ -26,7 +26,6 @@ import httpx
 from ingest.errors import SourceError, SourceRefused
 
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-_CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,9 @@ def _read_capped(response: httpx.Response, url: str, policy: FetchPolicy, deadli
     size = 0
     try:
         # iter_bytes yields decoded bytes, so the cap also bounds gzip bombs.
-        for chunk in response.iter_bytes(_CHUNK_BYTES):
+        # No chunk size: each read is checked as it arrives, so a trickle
+        # cannot hide behind a buffer that never fills.
+        for chunk in response.iter_bytes():
             size += len(chunk)
             if size > policy.max_bytes:
                 raise SourceRefused(f"{url}: body exceeds the cap of {policy.max_bytes} bytes")

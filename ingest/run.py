@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import inspect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,7 +38,9 @@ from ingest.urls import canonical_url, document_id, file_uri
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, str], None]
+# Called as progress(advance, description=...) after each source, and once
+# at the start with total= when the callable accepts it (the CLI's rich bar).
+Progress = Callable[..., None]
 
 
 @dataclass
@@ -79,6 +82,22 @@ class IngestReport:
     def errors(self) -> list[str]:
         return [f"{report.name}: {error}" for report in self.sources for error in report.errors]
 
+    def summary(self) -> str:
+        """One line for the CLI: tallies over all sources, then failures."""
+        text = (
+            f"{len(self.sources)} sources: {self.total('new')} new, "
+            f"{self.total('duplicates')} duplicates, "
+            f"{self.total('near_duplicates')} near-duplicates, "
+            f"{self.total('unchanged')} unchanged"
+        )
+        not_modified = sum(report.status == "not_modified" for report in self.sources)
+        if not_modified:
+            text += f", {not_modified} not modified"
+        failed = [report.name for report in self.sources if report.status == "error"]
+        if failed:
+            text += f"; errors in {len(failed)} ({', '.join(failed)}): see `scamtrace status`"
+        return text
+
 
 def ingest_sources(
     sources: Iterable[Source],
@@ -88,15 +107,29 @@ def ingest_sources(
 ) -> IngestReport:
     """Ingest every source; a source that fails is recorded (feeds table
     status "error" with the message) and the run goes on. Only a store
-    failure stops the run. ``progress(1, description)`` is called after each
-    source."""
+    failure stops the run. ``progress(1, description=...)`` is called after
+    each source."""
+    source_list = list(sources)
     report = IngestReport()
-    for source in sources:
+    if progress is not None and _accepts_total(progress):
+        progress(0, total=len(source_list), description="fetching")
+    for source in source_list:
         outcome = ingest_source(source, store, policy)
         report.sources.append(outcome)
         if progress is not None:
-            progress(1, _describe(outcome))
+            progress(1, description=_describe(outcome))
     return report
+
+
+def _accepts_total(progress: Progress) -> bool:
+    try:
+        parameters = inspect.signature(progress).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(
+        parameter.name == "total" or parameter.kind is inspect.Parameter.VAR_KEYWORD
+        for parameter in parameters
+    )
 
 
 def _describe(outcome: SourceReport) -> str:
