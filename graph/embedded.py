@@ -355,16 +355,16 @@ class EmbeddedGraphStore:
                     "SELECT id FROM edges WHERE type = ? AND source = ? AND target = ? "
                     "AND mode = ?", ident).fetchone()[0]
             db.execute(
-                "INSERT OR IGNORE INTO evidence (edge_id, doc_id, sentence_index, sentence, "
-                "date, via) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO evidence (edge_id, doc_id, sentence_index, sentence, date, via) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (edge_ids[ident], row.doc_id, row.sentence_index, row.sentence, row.date,
                  _json(row.via)),
             )
         touched_edges.update(edge_ids.values())
 
         db.executemany(
-            "INSERT OR IGNORE INTO open_routes (doc_id, sentence_index, source, target, mode, "
-            "via, sentence, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO open_routes (doc_id, sentence_index, source, target, mode, via, "
+            "sentence, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(r.doc_id, r.sentence_index, r.source, r.target, r.mode, _json(r.via), r.sentence,
               r.date) for r in batch.extra.get(OPEN_ROUTES, ())],
         )

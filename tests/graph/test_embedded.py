@@ -1,0 +1,139 @@
+"""What only the embedded backend promises: plain SQLite tables, atomic
+batches, and an analysis graph built once per data version."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+import pytest
+from graph_world import CAMBODIA, D4, MAE_SOT, MYANMAR, S_CROSS, WORLD, doc, ev, mention
+
+from graph.embedded import EmbeddedGraphStore
+from graph.model import GraphBatch
+from ingest.errors import StoreError
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = EmbeddedGraphStore(tmp_path / "graph.sqlite")
+    s.upsert(WORLD)
+    yield s
+    s.close()
+
+
+def dump(path) -> dict[str, list]:
+    db = sqlite3.connect(path)
+    try:
+        tables = ("documents", "entities", "mentions", "edges", "evidence", "open_routes")
+        out = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall() for t in tables}
+        out["meta"] = db.execute(
+            "SELECT * FROM meta WHERE key != 'version' ORDER BY key").fetchall()
+        return out
+    finally:
+        db.close()
+
+
+def test_tables_are_plain_sqlite_a_user_can_query(store):
+    db = sqlite3.connect(store.path)
+    rows = db.execute(
+        "SELECT type, source, target, mode, doc_id, sentence FROM edge_evidence "
+        "WHERE type = 'ROUTE'").fetchall()
+    assert rows == [("ROUTE", MAE_SOT, "LOCATION:Myawaddy", "land", D4, S_CROSS)]
+    assert db.execute("SELECT mentions, documents FROM entities WHERE key = ?",
+                      (MYANMAR,)).fetchone() == (4, 3)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+def test_same_batch_twice_leaves_identical_tables(store):
+    before = dump(store.path)
+    store.upsert(WORLD)
+    assert dump(store.path) == before
+
+
+def test_stored_edge_figures_match_their_evidence(store):
+    db = sqlite3.connect(store.path)
+    stored = {
+        (t, s, g, m): (json_via, w, f, last)
+        for t, s, g, m, json_via, w, f, last in db.execute(
+            "SELECT type, source, target, mode, via, weight, first_seen, last_seen FROM edges")
+    }
+    db.close()
+    for e in store.edges():
+        via, weight, first, last = stored[(e.type, e.source, e.target, e.mode)]
+        assert (weight, first, last) == (e.weight, e.first_seen, e.last_seen)
+        assert via == "[" + ", ".join(f'"{v}"' for v in e.via) + "]"
+
+
+def test_failed_batch_changes_nothing_high_water_mark_included(store):
+    before = dump(store.path)
+    broken = GraphBatch(
+        documents=(doc(D4, "Changed title", "Frontier"),),
+        mentions=(mention(D4, MAE_SOT),),
+        evidence=(replace(ev("CO_OCCURS", CAMBODIA, MAE_SOT, D4, 0, "x"), sentence=None),),
+        high_water_mark=99,
+    )
+    with pytest.raises(StoreError, match="graph store"):
+        store.upsert(broken)
+    assert dump(store.path) == before
+    assert store.high_water_mark() == 5
+
+
+def test_batch_with_rows_for_a_document_it_does_not_carry_is_refused(store):
+    before = dump(store.path)
+    with pytest.raises(StoreError, match="'d9'"):
+        store.upsert(GraphBatch(mentions=(replace(mention(D4, MAE_SOT), doc_id="d9"),)))
+    assert dump(store.path) == before
+
+
+def test_route_with_unnamed_end_is_kept_aside_once(store):
+    assert store.open_route_count() == 1
+    store.upsert(WORLD)
+    assert store.open_route_count() == 1
+
+
+def test_text_with_quotes_is_matched_as_text(store):
+    assert store.search_entities("'; DROP TABLE entities; --") == []
+    assert store.documents(query="%") == []
+    assert store.counts()["entities"]["LOCATION"] == 6
+
+
+def test_analysis_graph_is_built_once_per_data_version(store, tmp_path):
+    first = store._analysis_graph()
+    store.shortest_path(MAE_SOT, CAMBODIA)
+    store.neighbourhood(MYANMAR, depth=2)
+    assert store._analysis_graph() is first
+    reopened = EmbeddedGraphStore(store.path)
+    assert reopened._analysis_graph() is first  # a dashboard rerun reopening the file
+    reopened.upsert(GraphBatch(documents=(doc(D4, "Changed", "Frontier"),)))
+    assert store._analysis_graph() is not first  # the write is seen through the other object
+    assert store.shortest_path(MAE_SOT, CAMBODIA) == []
+    reopened.close()
+
+
+def test_second_connection_sees_committed_batches(store):
+    reader = EmbeddedGraphStore(store.path)
+    store.upsert(GraphBatch(documents=(doc(D4, "Changed", "Frontier"),), high_water_mark=6))
+    assert reader.high_water_mark() == 6
+    assert reader.entity(MAE_SOT) is None
+    reader.close()
+
+
+def test_unusable_path_is_a_store_error(tmp_path):
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(StoreError, match="cannot be opened"):
+        EmbeddedGraphStore(tmp_path / "file" / "graph.sqlite")
+
+
+def test_window_queries_use_the_date_indexes(store):
+    db = sqlite3.connect(store.path)
+    plan = " ".join(r[-1] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT entity, sum(count) FROM mentions "
+        "WHERE date >= ? AND date <= ? GROUP BY entity", ("2024-03-01", "2024-03-31")))
+    assert "mentions_by_date" in plan
+    plan = " ".join(r[-1] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(DISTINCT edge_id) FROM evidence WHERE date >= ?",
+        ("2024-03-01",)))
+    assert "evidence_by_date" in plan
+    db.close()
