@@ -119,24 +119,17 @@ def network_figure(
     ordered_labels += sorted(lb for lb in by_label if lb not in LABEL_COLOURS)
     show_names = len(subgraph.nodes) <= 60
     for label in ordered_labels:
-        nodes = by_label[label]
-        figure.add_trace(go.Scatter(
-            x=[positions[n.key][0] for n in nodes],
-            y=[positions[n.key][1] for n in nodes],
-            mode="markers+text" if show_names else "markers",
-            text=[plotly_text(shorten(n.name, 28)) for n in nodes],
-            textposition="top center",
-            textfont={"size": 11},
-            hovertext=[node_hover(n) for n in nodes],
-            hoverinfo="text",
-            name=label,
+        figure.add_trace(_node_trace(
+            by_label[label], positions, label, show_names,
             legendgroup="labels", legendgrouptitle_text="Entity labels",
-            marker={
-                "color": label_colour(label),
-                "size": [_node_size(n, n.key == centre) for n in nodes],
-                "line": {"color": ["#222222" if n.key == centre else "#FFFFFF" for n in nodes],
-                         "width": [3 if n.key == centre else 1 for n in nodes]},
-            },
+        ))
+    centre_node = next((n for n in subgraph.nodes if n.key == centre), None)
+    if centre_node is not None and centre in positions:
+        # Drawn on top, outlined, and kept out of the legend so the legend
+        # swatches all look alike.
+        figure.add_trace(_node_trace(
+            [centre_node], positions, centre_node.label, True, centre=True,
+            showlegend=False, legendgroup="centre",
         ))
 
     figure.update_layout(
@@ -146,6 +139,29 @@ def network_figure(
         legend={"itemsizing": "constant"}, plot_bgcolor="rgba(0,0,0,0)",
     )
     return figure
+
+
+def _node_trace(
+    nodes: list[EntityNode], positions: dict[str, tuple[float, float]], label: str,
+    show_names: bool, centre: bool = False, **trace: object,
+) -> go.Scatter:
+    return go.Scatter(
+        x=[positions[n.key][0] for n in nodes],
+        y=[positions[n.key][1] for n in nodes],
+        mode="markers+text" if show_names else "markers",
+        text=[plotly_text(shorten(n.name, 28)) for n in nodes],
+        textposition="top center",
+        textfont={"size": 13 if centre else 11, "color": "#222222" if centre else "#555555"},
+        hovertext=[node_hover(n) for n in nodes],
+        hoverinfo="text",
+        name=label,
+        marker={
+            "color": label_colour(label),
+            "size": [_node_size(n, centre) for n in nodes],
+            "line": {"color": "#222222" if centre else "#FFFFFF", "width": 3 if centre else 1},
+        },
+        **trace,
+    )
 
 
 def _node_size(node: EntityNode, is_centre: bool) -> float:
