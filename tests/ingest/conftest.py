@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +22,10 @@ import pytest
 
 from ingest.fetch import FetchPolicy
 from ingest.store import DocumentStore
+
+# Test modules import the body builders beside this file; tests/ is not a
+# package, so put this folder on the path whatever --import-mode is used.
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @dataclass
