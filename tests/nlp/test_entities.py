@@ -1,0 +1,192 @@
+"""Entities: canonical names, every label, and the hard cases of TAXONOMY.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nlp.analyze import analyze_record
+from nlp.extract import Extractor
+from nlp.pipeline import NlpSettings
+
+TRAFFICKING = "Victims of human trafficking were forced to work in scam compounds."
+
+
+def test_burma_is_canonicalised_as_myanmar(analyze):
+    record = analyze(f"Dozens of workers were trafficked to Burma last year. {TRAFFICKING}")
+    assert "Myanmar" in record["LOCATION"]
+    assert "Burma" not in record["LOCATION"]
+
+
+def test_myawadi_is_canonicalised_as_myawaddy(analyze):
+    record = analyze(f"The compounds around Myawadi have grown since 2021. {TRAFFICKING}")
+    assert record["LOCATION"] == ["Myawaddy"]
+
+
+def test_dotted_kk_park_is_canonicalised_as_kk_park(analyze):
+    record = analyze(f"Survivors described beatings inside K.K. Park. {TRAFFICKING}")
+    assert "KK Park" in record["LOCATION"]
+
+
+def test_spelled_out_unodc_is_canonicalised(analyze):
+    record = analyze("The UN Office on Drugs and Crime warned of a growing scam industry.")
+    assert record["ORG"] == ["UNODC"]
+
+
+def test_lao_pdr_and_viet_nam_take_common_short_names(analyze):
+    record = analyze("Workers from Lao PDR and Viet Nam were trafficked into the compounds.")
+    assert record["LOCATION"] == ["Laos", "Vietnam"]
+
+
+def test_each_label_is_found_in_one_story(analyze):
+    record = analyze(
+        "Recruiters posted fake job adverts on Facebook and moved victims to compounds in "
+        "Shwe Kokko run by the Karen Border Guard Force. Maria Santos, a researcher with "
+        "the International Organization for Migration, said many were forced into online "
+        "scams and held in debt bondage."
+    )
+    assert "Shwe Kokko" in record["LOCATION"]
+    assert record["PLATFORM"] == ["Facebook"]
+    assert "Karen Border Guard Force" in record["RECRUITER"]
+    assert record["ORG"] == ["IOM"]
+    assert record["PERSON"] == ["Maria Santos"]
+    assert {"online scam", "debt bondage"} <= set(record["CRIME"])
+
+
+def test_thai_police_is_an_org_and_not_a_location(analyze):
+    record = analyze("Thai police said the suspects trafficked 19 people into scam compounds.")
+    assert record["ORG"] == ["Royal Thai Police"]
+    assert "Thailand" not in record["LOCATION"]
+
+
+def test_broad_region_is_not_a_location(analyze):
+    record = analyze("Scam centres in Southeast Asia recruit victims from across Africa and Asia.")
+    assert record["LOCATION"] == []
+
+
+def test_the_border_is_not_a_location(analyze):
+    record = analyze("The workers were smuggled across the border at night by brokers.")
+    assert record["LOCATION"] == []
+
+
+def test_nationality_is_not_a_location(analyze):
+    record = analyze("Three Indonesian and two Kenyan workers were rescued from a scam compound.")
+    assert record["LOCATION"] == []
+
+
+def test_country_used_as_adjective_is_not_a_location(analyze):
+    record = analyze("UK analysts say scam compounds in Cambodia keep growing.")
+    assert record["LOCATION"] == ["Cambodia"]
+
+
+def test_platform_cited_as_photo_credit_is_not_counted(analyze):
+    record = analyze(
+        "Rescued workers rest in a shelter in Mae Sot (photo: Facebook). Trafficking victims "
+        "were forced to run online scams for months."
+    )
+    assert record["PLATFORM"] == []
+
+
+def test_platform_used_to_recruit_is_counted(analyze):
+    record = analyze("Traffickers lured victims with fake job offers posted on Telegram.")
+    assert record["PLATFORM"] == ["Telegram"]
+
+
+def test_platforms_in_an_off_topic_story_are_not_counted(analyze):
+    record = analyze(
+        "Residents shared photos of flooded streets on Facebook as the river rose, and "
+        "farmers posted updates on their crops in village groups."
+    )
+    assert record["PLATFORM"] == []
+
+
+def test_line_is_matched_only_in_capitals(analyze):
+    record = analyze(
+        "Scammers contacted victims on LINE and asked them to pay fees, keeping a fine line "
+        "between friendship and fraud in these romance scams."
+    )
+    assert record["PLATFORM"] == ["LINE"]
+
+
+def test_unnamed_recruiters_become_the_generic_recruiter(analyze):
+    record = analyze("Brokers and recruiters promised the victims well-paid jobs in Thailand.")
+    assert record["RECRUITER"] == ["recruitment agent"]
+
+
+def test_criminal_syndicates_without_recruiting_are_not_a_recruiter(analyze):
+    record = analyze("Criminal syndicates launder the proceeds of online scams through casinos.")
+    assert record["RECRUITER"] == []
+
+
+def test_armed_group_running_compounds_is_a_recruiter(analyze):
+    record = analyze("The DKBA protects several scam compounds near the Moei River.")
+    assert record["RECRUITER"] == ["DKBA"]
+
+
+def test_person_named_only_by_an_initial_is_not_counted(analyze):
+    record = analyze("A victim identified only by the initial N. said she was forced to scam.")
+    assert record["PERSON"] == []
+
+
+def test_pseudonym_given_in_the_text_counts_as_a_person(analyze):
+    record = analyze(
+        "A recruiter who called himself Andi moved the conversation to WhatsApp and sent "
+        "a plane ticket to the trafficking victim."
+    )
+    assert record["PERSON"] == ["Andi"]
+
+
+def test_surname_alone_is_the_person_named_in_full(analyze):
+    record = analyze(
+        "The company, founded by Pavel Durov and now based in Dubai, faces regulators. "
+        "Durov was placed under formal investigation in France."
+    )
+    assert record["PERSON"] == ["Pavel Durov"]
+
+
+def test_drug_trafficking_is_not_trafficking_in_persons(analyze):
+    record = analyze("Police seized methamphetamine in a drug trafficking case in Chiang Rai.")
+    assert "trafficking in persons" not in record["CRIME"]
+
+
+def test_common_wording_maps_onto_the_closed_crime_list(analyze):
+    record = analyze(
+        "Victims of human trafficking were forced to scam strangers, held for ransom, and "
+        "some were forced into prostitution; bosses ran online fraud and online gambling."
+    )
+    assert set(record["CRIME"]) == {
+        "trafficking in persons",
+        "forced criminality",
+        "extortion",
+        "sexual exploitation",
+        "cyber fraud",
+        "illegal gambling",
+    }
+
+
+def test_unmapped_crime_wording_is_left_out(analyze):
+    record = analyze("The gang was accused of sextortion and of selling counterfeit watches.")
+    assert record["CRIME"] == []
+
+
+def test_place_missing_from_the_gazetteers_is_found_by_the_model(analyze):
+    record = analyze("Workers recruited in Mombasa were trafficked to Myawaddy.")
+    assert record["LOCATION"] == ["Mombasa", "Myawaddy"]
+
+
+def test_place_inside_an_organisation_name_is_not_a_location(analyze):
+    record = analyze(
+        "Researchers at the United States Institute of Peace studied the scam compounds."
+    )
+    assert record["LOCATION"] == []
+    assert record["ORG"] == ["United States Institute of Peace"]
+
+
+def test_user_gazetteer_extends_the_bundled_one(tmp_path: Path):
+    pattern = {"label": "RECRUITER", "pattern": "Golden Lotus Manpower", "id": "Golden Lotus"}
+    (tmp_path / "local_recruiters.jsonl").write_text(json.dumps(pattern) + "\n")
+    extractor = Extractor(NlpSettings(gazetteer_dir=tmp_path))
+    text = "Golden Lotus Manpower sent forty workers to Myawaddy, where they were trafficked."
+    record = analyze_record("t", next(extractor.extract([("t", text)])))
+    assert record["RECRUITER"] == ["Golden Lotus"]
+    assert "Myawaddy" in record["LOCATION"]
