@@ -73,12 +73,13 @@ Query semantics (the reference the Neo4j backend matches, result for result):
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
 import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -214,6 +215,24 @@ def _window(column: str, since: str | None, until: str | None) -> tuple[str, lis
 def _search_text(name: str, aliases: Iterable[str]) -> str:
     # \x1f delimits names so an exact match is a search for "\x1fname\x1f".
     return "\x1f" + "\x1f".join([fold(name), *(fold(a) for a in aliases)]) + "\x1f"
+
+
+def _one_snapshot(query: Callable) -> Callable:
+    """Run a query's statements in one read transaction, so a sync committing
+    meanwhile (WAL lets it) cannot make them disagree."""
+
+    @functools.wraps(query)
+    def consistent(self: EmbeddedGraphStore, *args, **kwargs):
+        with self._lock:
+            if self._db.in_transaction:
+                return query(self, *args, **kwargs)
+            self._db.execute("BEGIN")
+            try:
+                return query(self, *args, **kwargs)
+            finally:
+                self._db.execute("COMMIT")
+
+    return consistent
 
 
 class EmbeddedGraphStore:
@@ -538,19 +557,7 @@ class EmbeddedGraphStore:
             if cache_key in _GRAPHS:
                 _GRAPHS.move_to_end(cache_key)
                 return _GRAPHS[cache_key]
-        with self._lock:
-            # Read nodes, edges and dates in one snapshot, under the version we keyed on.
-            self._db.execute("BEGIN")
-            try:
-                cache_key = (self.uid, self._version())
-                nodes = self._db.execute("SELECT key, label FROM entities").fetchall()
-                edges = self._db.execute(
-                    "SELECT id, type, source, target, mode, weight FROM edges").fetchall()
-                dates: dict[int, list[str]] = defaultdict(list)
-                for edge_id, date in self._db.execute("SELECT edge_id, date FROM evidence"):
-                    dates[edge_id].append(date)
-            finally:
-                self._db.execute("COMMIT")
+        cache_key, nodes, edges, dates = self._graph_rows()
         G = build_graph(
             nodes, ((RelationSummary(t, s, g, m, w), dates[i]) for i, t, s, g, m, w in edges))
         with _GRAPHS_LOCK:
@@ -559,7 +566,19 @@ class EmbeddedGraphStore:
                 _GRAPHS.popitem(last=False)
         return G
 
+    @_one_snapshot
+    def _graph_rows(self):
+        """Nodes, edges and evidence dates, read under the version they are keyed by."""
+        cache_key = (self.uid, self._version())
+        nodes = self._query("SELECT key, label FROM entities")
+        edges = self._query("SELECT id, type, source, target, mode, weight FROM edges")
+        dates: dict[int, list[str]] = defaultdict(list)
+        for edge_id, date in self._query("SELECT edge_id, date FROM evidence"):
+            dates[edge_id].append(date)
+        return cache_key, nodes, edges, dates
+
     # -- queries --------------------------------------------------------
+    @_one_snapshot
     def counts(self) -> dict:
         docs, relevant = self._query(
             "SELECT count(*), coalesce(sum(relevant), 0) FROM documents")[0]
@@ -585,6 +604,7 @@ class EmbeddedGraphStore:
     def entity(self, key: str) -> EntityNode | None:
         return self._nodes([key], None, None).get(key)
 
+    @_one_snapshot
     def entity_profile(
         self, key: str, since: str | None = None, until: str | None = None,
         neighbour_limit: int = 50, evidence_limit: int = 5,
@@ -617,6 +637,7 @@ class EmbeddedGraphStore:
             documents=tuple(self._summaries(docs)),
         )
 
+    @_one_snapshot
     def neighbourhood(
         self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
         since: str | None = None, until: str | None = None, limit: int = 200,
@@ -633,6 +654,7 @@ class EmbeddedGraphStore:
                             (kept, kept), since, until, evidence_limit=0)
         return Subgraph(nodes=tuple(order), edges=tuple(edges))
 
+    @_one_snapshot
     def shortest_path(self, source: str, target: str, max_hops: int = 6) -> list[Edge]:
         hops = shortest_path_edges(self._analysis_graph(), source, target, max_hops)
         path = []
@@ -648,6 +670,7 @@ class EmbeddedGraphStore:
     ) -> list[EntityNode]:
         return self._ranked_by_mentions(label, since, until, limit)
 
+    @_one_snapshot
     def documents(
         self, query: str = "", since: str | None = None, until: str | None = None,
         relevant_only: bool = False, entity: str | None = None, limit: int = 50, offset: int = 0,
@@ -664,6 +687,7 @@ class EmbeddedGraphStore:
         sql += " ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?"
         return self._summaries(self._query(sql, (*params, limit, offset)))
 
+    @_one_snapshot
     def overview(self, since: str | None = None, until: str | None = None, limit: int = 10
                  ) -> Overview:
         doc_clause, doc_params = _window("published", since, until)
@@ -694,6 +718,7 @@ class EmbeddedGraphStore:
             first_seen=tuple(first_nodes[k] for k in first_keys),
         )
 
+    @_one_snapshot
     def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
               until: str | None = None) -> list[Edge]:
         wanted = ENTITY_RELATION_TYPES if types is None else types
