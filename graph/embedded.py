@@ -45,8 +45,8 @@ Query semantics (the reference the Neo4j backend matches, result for result):
   (centre always kept), direction ignored; ordered centre first, then hops,
   mentions in the window desc, key; at most ``limit`` nodes. Edges are all
   edges with evidence in the window between returned nodes, ordered by
-  (type, source, target, mode), without evidence (``evidence=()``). An
-  unknown centre gives an empty Subgraph.
+  (type, source, target, mode), each with its ``NEIGHBOURHOOD_EVIDENCE``
+  newest evidence in the window. An unknown centre gives an empty Subgraph.
 * ``shortest_path``: all time, direction ignored. Of the shortest paths the
   one whose node-key sequence is lexicographically smallest; per hop the
   strongest relation between the two nodes (weight desc, then type, source,
@@ -101,6 +101,7 @@ from nlp.taxonomy import ENTITY_RELATION_TYPES
 
 PROFILE_DOCUMENTS = 50  # documents listed in an entity profile
 PATH_EVIDENCE = 5  # evidence per hop of a shortest path
+NEIGHBOURHOOD_EVIDENCE = 1  # evidence per edge of a neighbourhood (enough for a tooltip)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -651,7 +652,7 @@ class EmbeddedGraphStore:
             key=lambda n: (n.key != key, reached[n.key], -n.mentions, n.key))[:limit]
         kept = _json(n.key for n in order)
         edges = self._edges(f"e.source IN {IN_LIST} AND e.target IN {IN_LIST}",
-                            (kept, kept), since, until, evidence_limit=0)
+                            (kept, kept), since, until, NEIGHBOURHOOD_EVIDENCE)
         return Subgraph(nodes=tuple(order), edges=tuple(edges))
 
     @_one_snapshot

@@ -24,6 +24,7 @@ from graph_world import (
     S_CROSS,
     S_DENY,
     S_HOLD,
+    S_RAID,
     S_SENT,
     S_STATE,
     SCAM,
@@ -197,7 +198,17 @@ def test_neighbourhood_orders_centre_then_mentions_and_keeps_edges_between_nodes
         ("LOCATED_IN", MYAWADDY, MYANMAR, ""),
         ("ROUTE", MAE_SOT, MYAWADDY, "land"),
     ]
-    assert all(e.evidence == () for e in sub.edges)
+    assert [[ev.sentence for ev in e.evidence] for e in sub.edges] == [
+        [S_RAID], [S_CROSS], [S_STATE], [S_RAID], [S_STATE], [S_CROSS]]
+
+
+def test_neighbourhood_edges_carry_their_newest_evidence_in_the_window(world: GraphStore):
+    sub = world.neighbourhood(MYANMAR, labels=("LOCATION",))
+    (edge,) = [e for e in sub.edges if e.source == CAMBODIA]
+    assert (edge.weight, [ev.sentence for ev in edge.evidence]) == (3, [S_HOLD])
+    sub = world.neighbourhood(MYANMAR, labels=("LOCATION",), until="2024-02-28")
+    (edge,) = [e for e in sub.edges if e.source == CAMBODIA]
+    assert (edge.weight, [ev.sentence for ev in edge.evidence]) == (1, [S_SENT])
 
 
 def test_neighbourhood_at_depth_two_enters_only_the_labels_asked(world: GraphStore):
