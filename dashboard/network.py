@@ -30,6 +30,14 @@ def entity_label(key: str) -> str:
     return key.split(":", 1)[0] if ":" in key else ""
 
 
+def keep_relations(subgraph: Subgraph, types: set[str], centre: str | None = None) -> Subgraph:
+    """Only the edges of ``types``, and only the nodes still touched by one
+    (the centre always stays)."""
+    edges = tuple(e for e in subgraph.edges if e.type in types)
+    touched = {e.source for e in edges} | {e.target for e in edges} | {centre}
+    return Subgraph(nodes=tuple(n for n in subgraph.nodes if n.key in touched), edges=edges)
+
+
 def layout_positions(subgraph: Subgraph, seed: int = LAYOUT_SEED) -> dict[str, tuple[float, float]]:
     """Spring-layout positions for every node, reproducible for a given seed."""
     graph = nx.Graph()
@@ -120,7 +128,7 @@ def network_figure(
     show_names = len(subgraph.nodes) <= 60
     for label in ordered_labels:
         figure.add_trace(_node_trace(
-            by_label[label], positions, label, show_names,
+            by_label[label], positions, label, show_names, centre_key=centre,
             legendgroup="labels", legendgrouptitle_text="Entity labels",
         ))
     centre_node = next((n for n in subgraph.nodes if n.key == centre), None)
@@ -143,13 +151,15 @@ def network_figure(
 
 def _node_trace(
     nodes: list[EntityNode], positions: dict[str, tuple[float, float]], label: str,
-    show_names: bool, centre: bool = False, **trace: object,
+    show_names: bool, centre: bool = False, centre_key: str | None = None, **trace: object,
 ) -> go.Scatter:
     return go.Scatter(
         x=[positions[n.key][0] for n in nodes],
         y=[positions[n.key][1] for n in nodes],
         mode="markers+text" if show_names else "markers",
-        text=[plotly_text(shorten(n.name, 28)) for n in nodes],
+        # The centre's name is written once, by its own trace.
+        text=[plotly_text(shorten(n.name, 28)) if centre or n.key != centre_key else ""
+              for n in nodes],
         textposition="top center",
         textfont={"size": 13 if centre else 11, "color": "#222222" if centre else "#555555"},
         hovertext=[node_hover(n) for n in nodes],

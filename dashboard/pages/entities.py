@@ -101,13 +101,13 @@ if profile.neighbours:
 
     st.subheader("Evidence")
     st.caption("The sentences that state each link, with their sources.")
-    for node, edge in profile.neighbours[:EVIDENCE_LINKS_SHOWN]:
+    for rank, (node, edge) in enumerate(profile.neighbours[:EVIDENCE_LINKS_SHOWN]):
         arrow = "—" if edge.type == "CO_OCCURS" else ("→" if edge.source == key else "←")
         title = (
             f"{arrow} {escape_markdown(node.name)} ({node.label}) · {edge.type}"
             f" · weight {edge.weight}"
         )
-        with st.expander(title):
+        with st.expander(title, expanded=rank < 3):
             show_evidence(edge.evidence, key=f"ev-{edge.type}-{edge.source}-{edge.target}")
     if len(profile.neighbours) > EVIDENCE_LINKS_SHOWN:
         st.caption(

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.components import entity_picker, show_evidence
-from dashboard.network import entity_name, network_figure, path_hops
+from dashboard.network import entity_name, keep_relations, network_figure, path_hops
 from dashboard.queries import dashboard_data_or_stop
 from dashboard.safe_text import escape_markdown, one_line
 from dashboard.window import current_window, describe_window
-from nlp.taxonomy import ENTITY_LABELS
+from nlp.taxonomy import CO_OCCURS, ENTITY_LABELS, ENTITY_RELATION_TYPES
 
 ENTITY_PARAM = "entity"
 FROM_PARAM = "from"
@@ -53,6 +53,12 @@ with neighbourhood_tab:
         "Date window", value=True, key="explorer-in-window",
         help=f"On: only links seen {describe_window(since, until)}. Off: all dates.",
     )
+    relations = st.multiselect(
+        "Relations shown", ENTITY_RELATION_TYPES, default=list(ENTITY_RELATION_TYPES),
+        key="explorer-relations",
+        help=f"{CO_OCCURS} (named in one sentence) is the most common; leave it out to "
+        "see only stated relations.",
+    )
     if centre is None:
         st.info("Pick an entity to draw its neighbourhood.", icon=":material/hub:")
     else:
@@ -62,6 +68,7 @@ with neighbourhood_tab:
             since=since if in_window else None, until=until if in_window else None,
             limit=int(limit),
         )
+        subgraph = keep_relations(subgraph, set(relations), centre)
         if len(subgraph.edges) == 0:
             st.info(
                 "No links around this entity with these filters. Try more hops, more labels "

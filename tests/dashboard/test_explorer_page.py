@@ -6,6 +6,7 @@ import json
 
 from dashboard.safe_text import escape_markdown
 from dashboard.style import LABEL_COLOURS
+from nlp.taxonomy import ENTITY_RELATION_TYPES
 
 from .conftest import no_exceptions
 from .test_overview_page import ninety_days_to_newest
@@ -88,3 +89,12 @@ def test_path_finder_says_when_no_path_is_short_enough(sample_app, sample_store)
     app.slider(key="path-max-hops").set_value(1).run()
     assert no_exceptions(app)
     assert "No path within 1 hops" in app.warning[0].value
+
+
+def test_leaving_out_co_occurrence_shows_only_stated_relations(sample_app):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    stated = [t for t in ENTITY_RELATION_TYPES if t != "CO_OCCURS"]
+    app.multiselect(key="explorer-relations").set_value(stated).run()
+    assert no_exceptions(app)
+    drawn = {t["name"] for t in network_spec(app)["data"] if t.get("legendgroup") == "relations"}
+    assert drawn and "CO_OCCURS" not in drawn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.network import layout_positions, network_figure, path_hops
+from dashboard.network import keep_relations, layout_positions, network_figure, path_hops
 from graph.model import Edge, EntityNode, Evidence, Subgraph
 
 NODES = (
@@ -51,3 +51,15 @@ def test_path_hops_walk_edges_stored_the_other_way():
 
 def test_empty_subgraph_draws_an_empty_figure():
     assert len(network_figure(Subgraph(nodes=(), edges=())).data) == 0
+
+
+def test_keeping_some_relations_drops_nodes_left_without_links():
+    kept = keep_relations(SUBGRAPH, {"ROUTE"}, centre="LOCATION:Myawaddy")
+    assert [e.type for e in kept.edges] == ["ROUTE"]
+    assert {n.key for n in kept.nodes} == {"LOCATION:Mae Sot", "LOCATION:Myawaddy"}
+
+
+def test_centre_name_is_written_once():
+    figure = network_figure(SUBGRAPH, centre="LOCATION:Myawaddy")
+    written = [text for trace in figure.data if trace.text for text in trace.text]
+    assert written.count("Myawaddy") == 1
