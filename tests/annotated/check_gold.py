@@ -2,9 +2,10 @@
 
 Run: ``.venv/bin/python tests/annotated/check_gold.py`` (exit status 1 on any problem).
 It checks that every gold object has a text and every text a gold object, that the
-keys are exactly the ones ``scamtrace analyze --jsonl`` prints, that lists are sorted
-and free of duplicates, that CRIME values and route modes come from the closed lists
-in ``nlp.taxonomy``, and that every named route end is also annotated as a LOCATION.
+keys are exactly the ones ``scamtrace analyze --jsonl`` prints, that lists (route
+``via`` lists and the routes themselves included) are sorted and free of duplicates,
+that CRIME values and route modes come from the closed lists in ``nlp.taxonomy``,
+and that every named route place is also annotated as a LOCATION.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ SPLITS = ("dev", "heldout")
 KEYS = {"id", *ENTITY_LABELS, "ROUTES", "relevant"}
 ROUTE_KEYS = {"origin", "destination", "via", "mode"}
 MIN_WORDS, MAX_WORDS = 100, 350
+
+
+def route_sort_key(route: dict) -> tuple:
+    """The order ``nlp.analyze`` gives routes: origin, destination, via, mode."""
+    return (route["origin"], route["destination"], tuple(route["via"]), route["mode"])
 
 
 def problems_in_object(gold: dict, split_dir: Path) -> list[str]:
@@ -47,12 +53,17 @@ def problems_in_object(gold: dict, split_dir: Path) -> list[str]:
     if not isinstance(gold["relevant"], bool):
         found.append(f"{doc_id}: relevant is not true or false")
     locations = set(gold["LOCATION"])
+    route_keys = [route_sort_key(r) for r in gold["ROUTES"] if set(r) == ROUTE_KEYS]
+    if route_keys != sorted(set(route_keys)):
+        found.append(f"{doc_id}: ROUTES are not sorted and deduplicated")
     for route in gold["ROUTES"]:
         if set(route) != ROUTE_KEYS:
             found.append(f"{doc_id}: route keys differ: {sorted(route)}")
             continue
         if route["mode"] not in ROUTE_MODES:
             found.append(f"{doc_id}: route mode {route['mode']!r} is not one of {ROUTE_MODES}")
+        if route["via"] != sorted(set(route["via"])):
+            found.append(f"{doc_id}: route via is not sorted and deduplicated")
         if not (route["origin"] or route["destination"]):
             found.append(f"{doc_id}: route with neither end named")
         places = [route["origin"], route["destination"], *route["via"]]
