@@ -493,16 +493,20 @@ class EmbeddedGraphStore:
         return [nodes[r[0]] for r in rows]
 
     def _edges(self, where: str, params: Sequence, since: str | None, until: str | None,
-               evidence_limit: int | None) -> list[Edge]:
+               evidence_limit: int | None,
+               select: Callable[[list[tuple]], list[tuple]] | None = None) -> list[Edge]:
         """Edges matching ``where`` (over alias ``e``) with evidence in the window, figures and
         up to ``evidence_limit`` evidence (all when None) over the window, by (type, source,
-        target, mode)."""
+        target, mode) unless ``select`` reorders or cuts the (id, type, source, target, mode,
+        weight, first_seen, last_seen) rows first (then only those are completed)."""
         clause, window_params = _window("v.date", since, until)
         rows = self._query(
             "SELECT e.id, e.type, e.source, e.target, e.mode, count(*), min(v.date), max(v.date) "
             f"FROM edges e JOIN evidence v ON v.edge_id = e.id WHERE ({where}){clause} "
             "GROUP BY e.id ORDER BY e.type, e.source, e.target, e.mode",
             (*params, *window_params))
+        if select is not None:
+            rows = select(rows)
         if not rows:
             return []
         ids_json = _json(r[0] for r in rows)
@@ -617,14 +621,17 @@ class EmbeddedGraphStore:
         by_month = self._query(
             "SELECT substr(date, 1, 7) AS month, sum(count) FROM mentions "
             f"WHERE entity = ?{clause} GROUP BY month ORDER BY month", (key, *params))
-        edges = self._edges("e.source = ? OR e.target = ?", (key, key), since, until,
-                            evidence_limit)
 
         def other(edge: Edge) -> str:
             return edge.target if edge.source == key else edge.source
 
-        edges.sort(key=lambda e: (-e.weight, other(e), e.type, e.source, e.target, e.mode))
-        edges = edges[:neighbour_limit]
+        def strongest(rows: list[tuple]) -> list[tuple]:
+            # (id, type, source, target, mode, weight, ...): weight desc, neighbour, then id
+            return sorted(rows, key=lambda r: (
+                -r[5], r[3] if r[2] == key else r[2], r[1], r[2], r[3], r[4]))[:neighbour_limit]
+
+        edges = self._edges("e.source = ? OR e.target = ?", (key, key), since, until,
+                            evidence_limit, select=strongest)
         neighbours = self._nodes({other(e) for e in edges}, since, until)
         doc_clause, doc_params = _window("d.published", since, until)
         docs = self._query(
