@@ -47,9 +47,12 @@ def build_pipeline(settings: NlpSettings) -> Language:
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(list(gazetteer.entity_patterns))
     crime_ruler = nlp.add_pipe(
-        "span_ruler", name="crime_ruler", config={"spans_key": CRIME_MATCHES_KEY, "validate": True}
+        "span_ruler",
+        name="crime_ruler",
+        config={"spans_key": CRIME_MATCHES_KEY, "validate": True, "phrase_matcher_attr": "LOWER"},
     )
-    crime_ruler.add_patterns(list(gazetteer.crime_patterns))
+    with nlp.select_pipes(enable=[]):
+        crime_ruler.add_patterns(list(gazetteer.crime_patterns))
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", before="entity_ruler")
     nlp.add_pipe("scamtrace_entities", config={"gazetteer_dir": gazetteer_dir})

@@ -77,34 +77,49 @@ class Route:
     sentence: int
 
 
-def _role(place: Span, leg_start: int, rules: RouteRules) -> str | None:
+@dataclass(frozen=True)
+class Tokens:
+    """Per-token values read once per document (token access from Python is slow)."""
+
+    lower: list[str]
+    tag: list[str]
+    punct: list[bool]
+
+    @classmethod
+    def of(cls, doc: Doc) -> Tokens:
+        lower, tag, punct = [], [], []
+        for token in doc:
+            lower.append(token.lower_)
+            tag.append(token.tag_)
+            punct.append(token.is_punct and token.text not in ("-", "'"))
+        return cls(lower, tag, punct)
+
+
+def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str | None:
     """The role the words just before ``place`` give it within its leg."""
-    doc = place.doc
+    lower, tag = tokens.lower, tokens.tag
     i = place.start - 1
     stop = max(leg_start, place.start - SCAN_WINDOW)
     passed_in = False
     while i >= stop:
-        token = doc[i]
-        word = token.lower_
-        if word == "from" or (word == "of" and i > 0 and doc[i - 1].lower_ == "out"):
+        word = lower[i]
+        if word == "from" or (word == "of" and i > 0 and lower[i - 1] == "out"):
             return ORIGIN
         if word in rules.destination_markers:
             # "to work in X": an infinitive, not a destination.
-            if word == "to" and i + 1 < len(doc) and doc[i + 1].tag_ == "VB":
+            if word == "to" and i + 1 < len(tag) and tag[i + 1] == "VB":
                 return None
             return DESTINATION
-        if word == "for" and i > 0 and doc[i - 1].lower_ in rules.destination_bound:
+        if word == "for" and i > 0 and lower[i - 1] in rules.destination_bound:
             return DESTINATION
         if word in rules.via_markers:
             return VIA
         if passed_in and word in rules.origin_verbs:
             return ORIGIN
-        if word in ("up",) and passed_in:
+        if word == "up" and passed_in:
             i -= 1
             continue
-        if token.is_punct and token.text not in ("-", "'"):
-            return None
-        if token.tag_.startswith("VB"):
+        if tokens.punct[i] or tag[i].startswith("VB"):
             return None
         if word in ("in", "at"):
             passed_in = True
@@ -112,22 +127,18 @@ def _role(place: Span, leg_start: int, rules: RouteRules) -> str | None:
     return None
 
 
-def _legs(sentence: Span) -> list[tuple[int, int]]:
+def _legs(sentence: Span, tokens: Tokens) -> list[tuple[int, int]]:
     """Token ranges of the sentence split at "then" and semicolons."""
     legs: list[tuple[int, int]] = []
     start = sentence.start
-    for token in sentence:
-        if token.lower_ == "then" or token.text == ";":
-            if token.i > start:
-                legs.append((start, token.i))
-            start = token.i + 1
+    for i in range(sentence.start, sentence.end):
+        if tokens.lower[i] in ("then", ";"):
+            if i > start:
+                legs.append((start, i))
+            start = i + 1
     if start < sentence.end:
         legs.append((start, sentence.end))
     return legs
-
-
-def _words(doc: Doc, start: int, end: int) -> list[str]:
-    return [t.lower_ for t in doc[start:end]]
 
 
 def _mode(words: list[str], via: tuple[str, ...], rules: RouteRules) -> str:
@@ -147,17 +158,21 @@ def _mode(words: list[str], via: tuple[str, ...], rules: RouteRules) -> str:
 
 
 def sentence_routes(
-    sentence: Span, index: int, places: list[Span], context: list[str], rules: RouteRules
+    sentence: Span,
+    index: int,
+    places: list[Span],
+    context: list[str],
+    tokens: Tokens,
+    rules: RouteRules,
 ) -> list[Route]:
     """Route legs stated in one sentence; ``context`` is the words of the sentences before it."""
-    doc = sentence.doc
-    words = _words(doc, sentence.start, sentence.end)
+    words = tokens.lower[sentence.start : sentence.end]
     text = " ".join(words)
     if any(w.startswith(rules.blockers) for w in words) or "sent home" in text:
         return []
     routes: list[Route] = []
-    for start, end in _legs(sentence):
-        leg_words = _words(doc, start, end)
+    for start, end in _legs(sentence, tokens):
+        leg_words = tokens.lower[start:end]
         if not any(w.startswith(rules.triggers) for w in leg_words):
             continue
         if any(w in rules.goods for w in leg_words):
@@ -172,7 +187,7 @@ def sentence_routes(
         for place in places:
             if place.start < start or place.end > end:
                 continue
-            role = _role(place, start, rules)
+            role = _role(place, start, tokens, rules)
             if role == ORIGIN:
                 origins.append((place.start, place.kb_id_))
             elif role == DESTINATION:
@@ -199,13 +214,16 @@ def document_routes(
 ) -> list[Route]:
     """All route legs of a document, with unnamed origins chained and summaries dropped."""
     found: list[Route] = []
+    if not any(places_by_sentence):
+        return found
+    tokens = Tokens.of(doc)
     for index, sentence in enumerate(sentences):
         if not places_by_sentence[index]:
             continue
-        context: list[str] = []
-        for earlier in sentences[max(0, index - 2) : index]:
-            context.extend(t.lower_ for t in earlier)
-        found.extend(sentence_routes(sentence, index, places_by_sentence[index], context, rules))
+        context = tokens.lower[sentences[max(0, index - 2)].start : sentence.start]
+        found.extend(
+            sentence_routes(sentence, index, places_by_sentence[index], context, tokens, rules)
+        )
     chained: list[Route] = []
     for route in found:
         last = chained[-1] if chained else None
