@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -35,7 +36,9 @@ class ScamtraceGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ScamtraceError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            err_console.print(
+                f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            )
             sys.exit(1)
 
 
@@ -140,7 +143,7 @@ def _summary(title: str, report: object) -> None:
     if report is None:
         return
     text = report.summary() if hasattr(report, "summary") else str(report)
-    err_console.print(f"[bold]{title}:[/] {text}", highlight=False)
+    err_console.print(f"[bold]{title}:[/] {escape(text)}", highlight=False, soft_wrap=True)
 
 
 @cli.command()
