@@ -99,6 +99,7 @@ from graph.model import (
 from ingest.errors import StoreError
 from nlp.taxonomy import ENTITY_RELATION_TYPES
 
+SCHEMA_VERSION = "1"
 PROFILE_DOCUMENTS = 50  # documents listed in an entity profile
 PATH_EVIDENCE = 5  # evidence per hop of a shortest path
 NEIGHBOURHOOD_EVIDENCE = 1  # evidence per edge of a neighbourhood (enough for a tooltip)
@@ -253,13 +254,25 @@ class EmbeddedGraphStore:
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('uid', ?), ('version', '0')",
-                (uuid.uuid4().hex,),
-            )
+            if self._meta("uid") is None:  # a new file; opening an existing one writes nothing
+                self._db.execute(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('uid', ?), ('version', '0'),"
+                    " ('schema', ?)", (uuid.uuid4().hex, SCHEMA_VERSION))
+            found = self._meta("schema")
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"graph store {self.path}: cannot be opened ({exc})") from exc
+        if found != SCHEMA_VERSION:
+            self._db.close()
+            raise StoreError(f"graph store {self.path}: schema version {found}, this scamtrace "
+                             f"reads {SCHEMA_VERSION}; delete the file and run `scamtrace build` "
+                             "to rebuild the graph from the extractions")
         self.uid = self._meta("uid")
+
+    def __enter__(self) -> EmbeddedGraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- plumbing -------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -288,7 +301,8 @@ class EmbeddedGraphStore:
                         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
                     )
                 except BaseException:
-                    db.execute("ROLLBACK")
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
                     raise
                 db.execute("COMMIT")
             except sqlite3.Error as exc:

@@ -4,6 +4,7 @@ batches, and an analysis graph built once per data version."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import replace
 
 import pytest
@@ -124,6 +125,34 @@ def test_unusable_path_is_a_store_error(tmp_path):
     (tmp_path / "file").write_text("not a directory")
     with pytest.raises(StoreError, match="cannot be opened"):
         EmbeddedGraphStore(tmp_path / "file" / "graph.sqlite")
+
+
+def test_file_that_is_not_a_graph_store_is_a_store_error(tmp_path):
+    (tmp_path / "graph.sqlite").write_text("plain text, not SQLite " * 100)
+    with pytest.raises(StoreError, match="cannot be opened"):
+        EmbeddedGraphStore(tmp_path / "graph.sqlite")
+
+
+def test_store_of_another_schema_version_is_refused_with_a_way_out(store):
+    db = sqlite3.connect(store.path)
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="schema version 0.*scamtrace build"):
+        EmbeddedGraphStore(store.path)
+
+
+def test_opening_and_reading_do_not_wait_for_a_writer(store):
+    writer = sqlite3.connect(store.path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE documents SET title = 'x'")
+    started = time.monotonic()
+    with EmbeddedGraphStore(store.path) as reader:
+        assert reader.counts()["documents"] == 5
+        assert reader.documents(query="x") == []  # the uncommitted write is not seen
+    assert time.monotonic() - started < 2
+    writer.execute("ROLLBACK")
+    writer.close()
 
 
 def test_window_queries_use_the_date_indexes(store):
