@@ -90,10 +90,12 @@ def _aliases(name: str, surfaces: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(s for s in found if s and s.casefold() != canonical))
 
 
-def _sentence(extraction: Extraction, index: int) -> str:
-    if 0 <= index < len(extraction.sentences):
-        return extraction.sentences[index]
-    return ""
+def _sentence_texts(extraction: Extraction) -> dict[int, str]:
+    """Sentence texts by index: the extraction's own, else those its relations quote."""
+    texts = {i: r.sentence_text for r in extraction.relations
+             for i in (r.sentence,) if r.sentence_text}
+    texts.update(enumerate(extraction.sentences))
+    return texts
 
 
 def _document_rows(extraction: Extraction, doc: Document):
@@ -118,6 +120,7 @@ def _document_rows(extraction: Extraction, doc: Document):
         entities.append(EntityRow(key=key, label=label, name=name, lat=lat, lon=lon,
                                   aliases=_aliases(name, surfaces[key])))
 
+    sentences = _sentence_texts(extraction)
     evidence = []
     for r in extraction.relations:
         if r.type not in ENTITY_RELATION_TYPES:
@@ -127,12 +130,12 @@ def _document_rows(extraction: Extraction, doc: Document):
         evidence.append(EvidenceRow(
             type=r.type, source=r.source, target=r.target, mode=r.mode, via=tuple(r.via),
             doc_id=doc.id, sentence_index=r.sentence,
-            sentence=r.sentence_text or _sentence(extraction, r.sentence), date=date))
+            sentence=r.sentence_text or sentences.get(r.sentence, ""), date=date))
     for index, keys in sorted(by_sentence.items()):
         for a, b in combinations(sorted(keys), 2):
             evidence.append(EvidenceRow(
                 type=CO_OCCURS, source=a, target=b, mode="", via=(), doc_id=doc.id,
-                sentence_index=index, sentence=_sentence(extraction, index), date=date))
+                sentence_index=index, sentence=sentences.get(index, ""), date=date))
     return mentions, entities, evidence
 
 

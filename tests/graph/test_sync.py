@@ -4,6 +4,7 @@ real document and extraction stores."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pytest
 
@@ -88,6 +89,15 @@ def test_route_with_unnamed_origin_is_set_aside_not_dropped():
     batch = batch_from_extractions([(1, crossing(), document("a", "2024-03-05"))])
     (open_route,) = batch.extra[OPEN_ROUTES]
     assert (open_route.source, open_route.target, open_route.mode) == ("LOCATION:", MAE_SOT, "air")
+
+
+def test_co_occurrence_quotes_a_relation_sentence_when_sentences_are_not_kept():
+    extraction = replace(crossing(), sentences=())
+    batch = batch_from_extractions([(1, extraction, document("a", "2024-03-05"))])
+    co_occurs = {(e.source, e.target): e.sentence for e in batch.evidence
+                 if e.type == "CO_OCCURS"}
+    assert co_occurs[(MAE_SOT, MYAWADDY)] == SENTENCES[0]
+    assert co_occurs[(MYANMAR, FACEBOOK)] == SENTENCES[1]
 
 
 def test_off_topic_extraction_gives_only_a_document_row():
