@@ -37,6 +37,12 @@ def band_layout(threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> tuple
     return lsh.b, lsh.r
 
 
+@cache
+def _empty_minhash() -> MinHash:
+    # Building the permutations costs more than hashing a page; copies share them.
+    return MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
+
+
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     words = normalised_words(text)
     if len(words) < size:
@@ -49,7 +55,7 @@ def signature(text: str) -> np.ndarray | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
+    minhash = _empty_minhash().copy()
     minhash.update_batch(list(grams))
     return np.asarray(minhash.hashvalues, dtype=_DTYPE)
 

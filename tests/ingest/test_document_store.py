@@ -236,3 +236,15 @@ def test_file_that_is_not_a_database_raises_store_error(tmp_path):
 
     with pytest.raises(StoreError, match="docs.sqlite"):
         DocumentStore(path)
+
+
+def test_rewritten_story_is_not_a_near_duplicate(store):
+    text = paragraph("rewritten", words=250)
+    words = text.split()
+    # Every third word replaced: same topic, different text.
+    rewritten = " ".join(
+        word if index % 3 else f"changed{index}" for index, word in enumerate(words)
+    )
+    store.add(make_document("https://a.example/1", text))
+
+    assert store.add(make_document("https://b.example/2", rewritten)) == "new"

@@ -381,3 +381,33 @@ def test_report_summary_names_failed_sources(feed_server, store):
         "2 sources: 2 new, 0 duplicates, 0 near-duplicates, 0 unchanged; "
         "errors in 1 (b): see `scamtrace status`"
     )
+
+
+def test_page_and_pdf_urls_are_ingested_as_documents(feed_server, store):
+    page = feed_server.serve(
+        "/page.html",
+        ARTICLE_PAGE.format(first=paragraph("remote page", 100), second=paragraph("more", 60)),
+        content_type="text/html; charset=utf-8",
+    )
+    pdf = feed_server.serve(
+        "/report.pdf",
+        pdf_bytes(paragraph("remote pdf", 100), title="Remote Report"),
+        content_type="application/pdf",
+    )
+
+    report = ingest_sources([Source("page", page), Source("pdf", pdf)], store, feed_server.policy())
+
+    assert report.total("new") == 2
+    assert store.get(document_id(page)).title == "Raid frees workers held in border compound"
+    assert store.get(document_id(pdf)).title == "Remote Report"
+
+
+def test_local_feed_given_as_file_url_is_ingested(tmp_path, store):
+    path = tmp_path / "wire.rss"
+    path.write_text(rss(full_text_items(2)))
+
+    report = ingest_sources([Source("wire", path.as_uri())], store, local_policy(tmp_path))
+    again = ingest_sources([Source("wire", path.as_uri())], store, local_policy(tmp_path))
+
+    assert report.total("new") == 2
+    assert again.total("unchanged") == 2 and again.total("new") == 0
