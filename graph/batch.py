@@ -21,6 +21,9 @@ verbatim, so what ends up in the graph does not depend on the backend:
 * Every entity referenced by a mention or an evidence row gets an
   ``EntityRow`` (label and name taken from its key) if the batch has none;
   entity rows with the same key merge (aliases united, first coordinates).
+* Aliases (``merged_aliases``) are whitespace-collapsed, differ from the name
+  and from each other after casefolding (of variants the smallest string
+  stays), and are sorted.
 * Everything is sorted, so equal batches give equal writes.
 """
 
@@ -46,6 +49,18 @@ def split_key(key: str) -> tuple[str, str]:
 
 def is_named(key: str) -> bool:
     return bool(split_key(key)[1].strip())
+
+
+def merged_aliases(name: str, *groups: Iterable[str]) -> tuple[str, ...]:
+    """The aliases of an entity called ``name`` from several sources, one per
+    casefolded spelling (the smallest string of its variants), sorted."""
+    by_fold: dict[str, str] = {}
+    for alias in (a for group in groups for a in group):
+        alias = " ".join(alias.split())
+        folded = alias.casefold()
+        if alias and folded != name.casefold():
+            by_fold[folded] = min(alias, by_fold.get(folded, alias))
+    return tuple(sorted(by_fold.values()))
 
 
 def evidence_key(row: EvidenceRow) -> tuple:
@@ -135,7 +150,7 @@ def normalise_batch(batch: GraphBatch) -> GraphBatch:
         label, name = split_key(key)
         entities[key] = EntityRow(key=key, label=label, name=name)
     entity_rows = tuple(
-        replace(entities[k], aliases=tuple(sorted(set(entities[k].aliases))))
+        replace(entities[k], aliases=merged_aliases(entities[k].name, entities[k].aliases))
         for k in sorted(entities)
     )
 

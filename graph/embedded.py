@@ -85,7 +85,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.analysis import RelationSummary, build_graph, neighbourhood_nodes, shortest_path_edges
-from graph.batch import OPEN_ROUTES, normalise_batch
+from graph.batch import OPEN_ROUTES, merged_aliases, normalise_batch
 from graph.model import (
     DocumentSummary,
     Edge,
@@ -356,7 +356,7 @@ class EmbeddedGraphStore:
         rows = []
         for e in batch.entities:
             old_lat, old_lon, old_aliases = stored.get(e.key, (None, None, []))
-            aliases = sorted(set(old_aliases) | set(e.aliases))
+            aliases = merged_aliases(e.name, old_aliases, e.aliases)
             rows.append((
                 e.key, e.label, e.name,
                 e.lat if e.lat is not None else old_lat,

@@ -28,12 +28,12 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import combinations, islice
 from typing import Any
 
-from graph.batch import OPEN_ROUTES, normalise_batch
+from graph.batch import OPEN_ROUTES, merged_aliases, normalise_batch
 from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, GraphStore, MentionRow
 from ingest.records import Document
 from nlp.records import Extraction
@@ -84,12 +84,6 @@ def _is_entity_key(key: str) -> bool:
     return bool(sep) and label in ENTITY_LABELS
 
 
-def _aliases(name: str, surfaces: Iterable[str]) -> tuple[str, ...]:
-    canonical = name.casefold()
-    found = {" ".join(s.split()) for s in surfaces}
-    return tuple(sorted(s for s in found if s and s.casefold() != canonical))
-
-
 def _sentence_texts(extraction: Extraction) -> dict[int, str]:
     """Sentence texts by index: the extraction's own, else those its relations quote."""
     texts = {i: r.sentence_text for r in extraction.relations
@@ -118,7 +112,7 @@ def _document_rows(extraction: Extraction, doc: Document):
     for key, (label, name) in names.items():
         lat, lon = location_coordinates(name) if label == LOCATION else (None, None)
         entities.append(EntityRow(key=key, label=label, name=name, lat=lat, lon=lon,
-                                  aliases=_aliases(name, surfaces[key])))
+                                  aliases=merged_aliases(name, surfaces[key])))
 
     sentences = _sentence_texts(extraction)
     evidence = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graph_world import CAMBODIA, D1, D2, DKBA, KK_PARK, MAE_SOT, MYANMAR, WORLD, doc, ev, mention
 
-from graph.batch import OPEN_ROUTES, normalise_batch, split_key
+from graph.batch import OPEN_ROUTES, merged_aliases, normalise_batch, split_key
 from graph.model import EntityRow, GraphBatch
 from ingest.errors import StoreError
 
@@ -90,3 +90,8 @@ def test_key_without_a_label_is_an_error():
     assert split_key("LOCATION:Mae Sot") == ("LOCATION", "Mae Sot")
     with pytest.raises(StoreError, match="'Mae Sot'"):
         split_key("Mae Sot")
+
+
+def test_aliases_keep_one_spelling_per_casefolded_variant_and_never_the_name():
+    found = merged_aliases("online scam", ["scams", "Scams", "Online  Scam"], ["scams ", "Scam"])
+    assert found == ("Scam", "Scams")
