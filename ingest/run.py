@@ -294,11 +294,15 @@ def _feed_documents(
     for entry in feed.entries:
         link = entry.link or (entry.guid if is_remote(entry.guid) else "")
         link = urljoin(base_url, link) if link else ""
-        try:
-            url = canonical_url(link) if link else ""
-        except SourceError as exc:
-            report.notes.append(f"entry link unusable, keyed by feed: {exc}")
-            url = ""
+        url = ""
+        if link and not is_remote(link):
+            # javascript:, data:, file: links are never stored (nor shown as links later).
+            report.notes.append(f"entry link {link[:80]!r} is not http(s); keyed by feed")
+        elif link:
+            try:
+                url = canonical_url(link)
+            except SourceError as exc:
+                report.notes.append(f"entry link unusable, keyed by feed: {exc}")
         if url:
             doc_id = document_id(url)
         else:

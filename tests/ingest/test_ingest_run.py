@@ -411,3 +411,18 @@ def test_local_feed_given_as_file_url_is_ingested(tmp_path, store):
 
     assert report.total("new") == 2
     assert again.total("unchanged") == 2 and again.total("new") == 0
+
+
+def test_entry_with_non_http_link_is_keyed_by_its_feed(feed_server, store):
+    items = full_text_items(2)
+    items[0]["link"] = "javascript:alert(document.cookie)"
+    items[0]["guid"] = "item-zero"
+    url = feed_server.serve("/feed.xml", rss(items))
+
+    report = ingest_sources([Source("wire", url)], store, feed_server.policy())
+    again = ingest_sources([Source("other-name", url)], store, feed_server.policy())
+
+    urls = sorted(doc.url for _, doc in store.iter_documents())
+    assert report.total("new") == 2 and again.total("unchanged") == 2
+    assert urls == sorted([url, "https://news.example/story/1"])
+    assert any("not http(s)" in note for note in report.sources[0].notes)
