@@ -80,6 +80,10 @@ class EntityRules:
     platform_context: frozenset[str]
     platform_credit_words: frozenset[str]
     demonyms: dict[str, str]
+    abbreviated_countries: frozenset[str]
+    generic_recruiter_words: frozenset[str]
+    not_recruiter_before: frozenset[str]
+    agent_context: tuple[str, ...]
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> EntityRules:
@@ -103,44 +107,154 @@ class EntityRules:
             platform_context=frozenset(lex["platform_context"]),
             platform_credit_words=frozenset(lex["platform_credit_words"]),
             demonyms=dict(lex["demonyms"]),
+            abbreviated_countries=frozenset(lex["abbreviated_countries"]),
+            generic_recruiter_words=frozenset(lex["generic_recruiter_words"]),
+            not_recruiter_before=frozenset(lex["not_recruiter_before"]),
+            agent_context=tuple(lex["agent_context"]),
         )
 
 
+NAME_BEFORE_INTRO = "NAME_BEFORE"  # the name is the match's last token
+NAME_AFTER_INTRO = "NAME_AFTER"  # the name is the match's first token
+NAME_PARTICLES = {"da", "de", "dos", "van", "von", "bin", "binti", "al", "le", "la", "del", "der"}
+QUOTES = {'"', "“", "”", "'", "‘", "’"}
+
+
 def pseudonym_matcher(vocab: Vocab) -> Matcher:
-    """Phrases introducing a name the text gives ("called himself Andi", "known only as Rina")."""
+    """Phrases introducing a name the text gives ("called himself Andi", "known only as Rina",
+    "said Dewi, 26", "Joseph, a 27-year-old")."""
     name = {"IS_TITLE": True, "IS_ALPHA": True, "LENGTH": {">=": 2}}
+    quote = {"ORTH": {"IN": sorted(QUOTES)}, "OP": "?"}
     matcher = Matcher(vocab)
+    calling = ["called", "calling", "call", "named", "dubbed", "pseudonym", "alias", "surname"]
+    calling += ["nickname"]
     matcher.add(
-        "PSEUDONYM",
+        NAME_BEFORE_INTRO,
         [
             [
+                {"LOWER": {"IN": calling}},
                 {
                     "LOWER": {
-                        "IN": ["called", "calling", "call", "named", "dubbed", "pseudonym", "alias"]
-                    }
+                        "IN": ["himself", "herself", "themselves", "him", "her", "them", "only"]
+                    },
+                    "OP": "*",
                 },
-                {
-                    "LOWER": {"IN": ["himself", "herself", "themselves", "him", "her", "them"]},
-                    "OP": "?",
-                },
+                quote,
                 name,
             ],
             [
                 {
                     "LOWER": {
-                        "IN": ["identified", "name", "named", "known", "referred", "introduced"]
+                        "IN": [
+                            "identified",
+                            "name",
+                            "named",
+                            "known",
+                            "referred",
+                            "introduced",
+                            "gave",
+                            "giving",
+                            "uses",
+                            "used",
+                            "using",
+                            "went",
+                            "goes",
+                        ]
                     }
                 },
                 {
-                    "LOWER": {"IN": ["only", "to", "by", "here", "himself", "herself", "simply"]},
+                    "LOWER": {
+                        "IN": [
+                            "only",
+                            "to",
+                            "by",
+                            "here",
+                            "himself",
+                            "herself",
+                            "simply",
+                            "his",
+                            "her",
+                            "their",
+                            "name",
+                            "the",
+                            "a",
+                            "first",
+                            "under",
+                        ]
+                    },
                     "OP": "*",
                 },
-                {"LOWER": "as"},
+                {"LOWER": {"IN": ["as", "name"]}},
+                quote,
                 name,
             ],
         ],
     )
+    matcher.add(
+        NAME_AFTER_INTRO,
+        [
+            [name, {"ORTH": ","}, {"LIKE_NUM": True}, {"ORTH": {"IN": [",", "."]}}],
+            [
+                name,
+                {"ORTH": ","},
+                {"LOWER": {"IN": ["a", "an"]}},
+                {"TEXT": {"REGEX": r"^\d+-year-old$"}},
+            ],
+            [
+                name,
+                {"ORTH": ","},
+                {"LOWER": {"IN": ["a", "an"]}},
+                {"LIKE_NUM": True},
+                {"ORTH": "-"},
+                {"LOWER": "year"},
+            ],
+        ],
+    )
     return matcher
+
+
+def given_names(
+    doc: Doc,
+    matcher: Matcher,
+    taken: set[int],
+    other_entities: set[int],
+    model_people: set[int],
+) -> dict[tuple[int, int], str]:
+    """Token ranges of the names the text gives people, never inside gazetteer matches.
+
+    A name found only by the weak cue ("X, 26,") must not be another kind of entity."""
+    before = doc.vocab.strings[NAME_BEFORE_INTRO]
+    found: dict[tuple[int, int], str] = {}
+    for match_id, start, end in matcher(doc):
+        first = end - 1 if match_id == before else start
+        token = doc[first]
+        if first in taken or token.is_stop:
+            continue
+        if match_id != before:
+            if first in other_entities or first in model_people:
+                continue
+            # "said Somchai Boonmee, 58": the words before belong to the name.
+            while (
+                first > 0
+                and first - 1 not in taken
+                and doc[first - 1].is_title
+                and doc[first - 1].is_alpha
+                and not doc[first - 1].is_stop
+            ):
+                first -= 1
+        last = first + 1
+        # "Daniel Harper", "Jose da Costa": take the following name words too.
+        while (
+            last < len(doc)
+            and last - first < 4
+            and last not in taken
+            and (doc[last].is_title and doc[last].is_alpha or doc[last].text in NAME_PARTICLES)
+        ):
+            last += 1
+        while doc[last - 1].text in NAME_PARTICLES:
+            last -= 1
+        found[(first, last)] = doc[first:last].text
+    return found
 
 
 def _trim(span: Span, rules: EntityRules, strip_place_suffix: bool) -> Span | None:
@@ -169,6 +283,11 @@ def is_adjective_use(span: Span, rules: EntityRules) -> bool:
     if span.end < len(doc):
         following = doc[span.end]
         if following.text in rules.adjective_heads_cased:
+            return True
+        # "US agency", "US Department of Justice", "US-based": abbreviations used as modifiers.
+        if span.text in rules.abbreviated_countries and (
+            following.pos_ in ("NOUN", "PROPN", "ADJ") or following.text == "-"
+        ):
             return True
         if following.is_lower and following.lower_ in rules.adjective_heads:
             return True
@@ -209,7 +328,13 @@ def _clean_text(span: Span) -> str:
 
 
 def _looks_like_name(span: Span) -> bool:
-    return all(NAME_TOKEN.match(t.text) or t.text in ("-", "'") for t in span)
+    return (
+        all(
+            NAME_TOKEN.match(t.text) or t.text in ("-", "'") or t.text in NAME_PARTICLES
+            for t in span
+        )
+        and span[0].text not in NAME_PARTICLES
+    )
 
 
 def canonical_mentions(
@@ -221,27 +346,56 @@ def canonical_mentions(
     ruler_ents = [e for e in ents if e.ent_id_]
 
     # Names the text gives people ("who called himself Andi"), claimed before the model's guesses.
-    pseudonym_names: set[str] = set()
     claimed: set[int] = set()
     ruler_tokens = {i for e in ruler_ents for i in range(e.start, e.end)}
-    for _, _, end in pseudonyms(doc):
-        token = doc[end - 1]
-        if token.i in ruler_tokens or token.is_stop:
-            continue
-        pseudonym_names.add(token.text)
-    if pseudonym_names:
+    other_entities = {
+        i for e in ents if not e.ent_id_ and e.label_ != "PERSON" for i in range(e.start, e.end)
+    }
+    model_people = {
+        i for e in ents if e.label_ == "PERSON" and len(e) > 1 for i in range(e.start, e.end)
+    }
+    given = given_names(doc, pseudonyms, ruler_tokens, other_entities, model_people)
+    if given:
+        names = set(given.values())
+        first_words = {name.split()[0]: name for name in names}
+        for (start, end), name in given.items():
+            out.append(Span(doc, start, end, label=PERSON, kb_id=name))
+            claimed.update(range(start, end))
         for token in doc:
-            if token.text in pseudonym_names and token.i not in ruler_tokens:
-                out.append(Span(doc, token.i, token.i + 1, label=PERSON, kb_id=token.text))
-                claimed.add(token.i)
+            name = first_words.get(token.text)
+            if name and token.i not in ruler_tokens and token.i not in claimed:
+                length = len(name.split())
+                if doc[token.i : token.i + length].text != name:
+                    length = 1
+                out.append(Span(doc, token.i, token.i + length, label=PERSON, kb_id=name))
+                claimed.update(range(token.i, token.i + length))
 
     previous: Span | None = None
     singles: list[Span] = []
+    from_model: set[int] = set()
     for ent in ents:
         if any(i in claimed for i in range(ent.start, ent.end)):
             previous = ent
             continue
         if ent.ent_id_:
+            # "Bank of" + "Thailand": the place is part of the organisation's name.
+            if (
+                ent.label_ == LOCATION
+                and previous is not None
+                and not previous.ent_id_
+                and previous.end == ent.start
+                and previous[-1].lower_ in ("of", "the")
+                and out
+                and out[-1].label_ in (ORG, RECRUITER)
+                and out[-1].end == ent.start
+            ):
+                org = out.pop()
+                merged = doc[org.start : ent.end]
+                out.append(
+                    Span(doc, org.start, ent.end, label=org.label_, kb_id=_clean_text(merged))
+                )
+                previous = ent
+                continue
             mention = _from_gazetteer(ent, ent.label_, ent.ent_id_, rules)
             if mention is not None:
                 out.append(mention)
@@ -254,6 +408,7 @@ def canonical_mentions(
         if mention.label_ == PERSON and len(mention) == 1:
             singles.append(mention)
         else:
+            from_model.add(mention.start)
             out.append(mention)
 
     # A lone surname or first name counts only as a person already named in full.
@@ -266,14 +421,63 @@ def canonical_mentions(
         name = full_names.get(m.text)
         if name:
             out.append(Span(doc, m.start, m.end, label=PERSON, kb_id=name))
+    _prefix_ministries(out, rules)
+    # A model place or organisation that is one word of a person's name ("Bai" of Bai Suocheng).
+    out = [
+        m
+        for m in out
+        if not (
+            m.label_ in (LOCATION, ORG)
+            and len(m) == 1
+            and m.start in from_model
+            and m.text in full_names
+        )
+    ]
 
     out.extend(crime_mentions(doc, crime_key))
     unique = {(m.start, m.end, m.label_, m.kb_id_): m for m in out}
     return sorted(unique.values(), key=lambda m: (m.start, m.end))
 
 
+def _is_unnamed_recruiter(span: Span, rules: EntityRules) -> bool:
+    """Bare "brokers" or "agents" count only where people are recruited, not crypto brokers."""
+    doc = span.doc
+    before = {t.lower_ for t in doc[max(0, span.start - 2) : span.start]}
+    if before & rules.not_recruiter_before:
+        return False
+    if span.text.lower().startswith(("agent", "middlem")):
+        return any(t.lower_.startswith(rules.agent_context) for t in span.sent)
+    return True
+
+
+def _prefix_ministries(mentions: list[Span], rules: EntityRules) -> None:
+    """ "the Ministry of Commerce" in a story about one country -> "Thai Ministry of Commerce"."""
+    bare = [
+        i for i, m in enumerate(mentions) if m.label_ == ORG and m.kb_id_.startswith("Ministry ")
+    ]
+    if not bare:
+        return
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.label_ == LOCATION and m.kb_id_ in rules.demonyms:
+            counts[m.kb_id_] = counts.get(m.kb_id_, 0) + 1
+    if not counts:
+        return
+    country = max(counts, key=lambda c: counts[c])
+    for i in bare:
+        m = mentions[i]
+        name = f"{rules.demonyms[country]} {m.kb_id_}"
+        mentions[i] = Span(m.doc, m.start, m.end, label=ORG, kb_id=name)
+
+
 def _from_gazetteer(span: Span, label: str, name: str, rules: EntityRules) -> Span | None:
     if label == LOCATION and name in rules.countries and is_adjective_use(span, rules):
+        return None
+    if (
+        label == RECRUITER
+        and span.text.lower() in rules.generic_recruiter_words
+        and not _is_unnamed_recruiter(span, rules)
+    ):
         return None
     if label == PLATFORM and not _platform_in_use(span, rules):
         return None
@@ -330,7 +534,11 @@ def _org_mention(
             merged = doc[previous.start : span.end]
             return Span(doc, merged.start, merged.end, label=ORG, kb_id=_clean_text(merged))
     # "Indonesia's Ministry of Foreign Affairs" -> "Indonesian Ministry of Foreign Affairs".
-    if span[0].text == "Ministry" and start >= 2 and doc[start - 1].text in POSSESSIVES:
+    if (
+        span[0].text in ("Ministry", "Department")
+        and start >= 2
+        and doc[start - 1].text in POSSESSIVES
+    ):
         country = rules.aliases.get(doc[start - 2].text.lower())
         if country and country[1] in rules.demonyms:
             text = f"{rules.demonyms[country[1]]} {text}"
@@ -346,6 +554,8 @@ def _person_mention(span: Span, rules: EntityRules) -> Span | None:
     if start >= end:
         return None
     span = doc[start:end]
+    if span[0].lower_ in rules.org_noise_prefixes:
+        return None
     # People named only by an initial do not count.
     if any(len(t.text.rstrip(".")) <= 1 for t in span) or not _looks_like_name(span):
         return None
