@@ -1,7 +1,9 @@
 """scamtrace dashboard: ``streamlit run dashboard/app.py``.
 
 The entry point owns what every page shares: navigation, the sidebar date
-window and the empty-store state. Pages live in ``pages/``, one file each.
+window and the empty-store state. Pages live in ``views/``, one file each;
+not in ``pages/``, which Streamlit would also auto-register, so that a deep
+link opened first would run the page without this entry point.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ from dashboard.window import (
 st.set_page_config(page_title="scamtrace", page_icon=":material/hub:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/entities.py", title="Entities", icon=":material/person_search:",
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/entities.py", title="Entities", icon=":material/person_search:",
             url_path="entities"),
-    st.Page("pages/explorer.py", title="Graph explorer", icon=":material/hub:",
+    st.Page("views/explorer.py", title="Graph explorer", icon=":material/hub:",
             url_path="explorer"),
-    st.Page("pages/documents.py", title="Documents", icon=":material/article:",
+    st.Page("views/documents.py", title="Documents", icon=":material/article:",
             url_path="documents"),
 ]
 navigation = st.navigation(PAGES)

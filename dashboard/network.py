@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from dashboard.safe_text import plotly_text, shorten
 from dashboard.style import LABEL_COLOURS, label_colour, relation_colour
 from graph.model import Edge, EntityNode, Subgraph
+from nlp.taxonomy import CO_OCCURS
 
 LAYOUT_SEED = 42  # fixed, so the same neighbourhood is always drawn the same way
 
@@ -58,7 +59,7 @@ def layout_positions(subgraph: Subgraph, seed: int = LAYOUT_SEED) -> dict[str, t
 
 def edge_hover(edge: Edge) -> str:
     """Hover text for an edge: relation, weight, dates and its first evidence."""
-    arrow = "—" if edge.type == "CO_OCCURS" else "→"
+    arrow = "—" if edge.type == CO_OCCURS else "→"
     lines = [
         f"<b>{plotly_text(entity_name(edge.source))} {arrow} "
         f"{plotly_text(entity_name(edge.target))}</b>",

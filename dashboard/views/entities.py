@@ -10,6 +10,7 @@ from dashboard.components import entity_picker, show_documents_table, show_evide
 from dashboard.queries import dashboard_data_or_stop
 from dashboard.safe_text import escape_markdown, one_line
 from dashboard.window import current_window, describe_window
+from nlp.taxonomy import CO_OCCURS
 
 ENTITY_PARAM = "entity"
 EVIDENCE_LINKS_SHOWN = 15
@@ -64,9 +65,9 @@ last_col.metric("Last seen", entity.last_seen or "–")
 
 explore_col, documents_link_col, _ = st.columns([1, 1, 3])
 if explore_col.button("Explore its graph", icon=":material/hub:", key="entities-explore"):
-    st.switch_page("pages/explorer.py", query_params={ENTITY_PARAM: key})
+    st.switch_page("views/explorer.py", query_params={ENTITY_PARAM: key})
 if documents_link_col.button("Its documents", icon=":material/article:", key="entities-docs"):
-    st.switch_page("pages/documents.py", query_params={ENTITY_PARAM: key})
+    st.switch_page("views/documents.py", query_params={ENTITY_PARAM: key})
 
 st.subheader("Mentions over time")
 if profile.mentions_by_month:
@@ -83,7 +84,7 @@ if profile.neighbours:
         "label": [node.label for node, _ in profile.neighbours],
         "relation": [
             edge.type + (f" ({edge.mode})" if edge.mode else "")
-            + ("" if edge.type == "CO_OCCURS" else (" →" if edge.source == key else " ←"))
+            + ("" if edge.type == CO_OCCURS else (" →" if edge.source == key else " ←"))
             for _, edge in profile.neighbours
         ],
         "weight": [edge.weight for _, edge in profile.neighbours],
@@ -100,9 +101,15 @@ if profile.neighbours:
         st.rerun()
 
     st.subheader("Evidence")
-    st.caption("The sentences that state each link, with their sources.")
-    for rank, (node, edge) in enumerate(profile.neighbours[:EVIDENCE_LINKS_SHOWN]):
-        arrow = "—" if edge.type == "CO_OCCURS" else ("→" if edge.source == key else "←")
+    st.caption(
+        "The sentences behind each link, with their sources: stated relations first, "
+        "then entities merely named in the same sentence."
+    )
+    # Stated relations tell a liaison more than co-occurrence; keep the
+    # store's weight order within each group.
+    ranked = sorted(profile.neighbours, key=lambda pair: pair[1].type == CO_OCCURS)
+    for rank, (node, edge) in enumerate(ranked[:EVIDENCE_LINKS_SHOWN]):
+        arrow = "—" if edge.type == CO_OCCURS else ("→" if edge.source == key else "←")
         title = (
             f"{arrow} {escape_markdown(node.name)} ({node.label}) · {edge.type}"
             f" · weight {edge.weight}"

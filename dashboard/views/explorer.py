@@ -137,7 +137,7 @@ with path_tab:
             )
             for number, hop in enumerate(hops, start=1):
                 edge = hop.edge
-                arrow = "—" if edge.type == "CO_OCCURS" else ("→" if hop.forward else "←")
+                arrow = "—" if edge.type == CO_OCCURS else ("→" if hop.forward else "←")
                 st.markdown(
                     f"**{number}. {escape_markdown(entity_name(hop.start))}** "
                     f"{arrow} `{edge.type}{' ' + edge.mode if edge.mode else ''}` {arrow} "

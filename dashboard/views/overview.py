@@ -80,4 +80,4 @@ if candidates:
         "Open profile", disabled=chosen is None, icon=":material/arrow_forward:",
         key="overview-open-profile",
     ):
-        st.switch_page("pages/entities.py", query_params={"entity": chosen})
+        st.switch_page("views/entities.py", query_params={"entity": chosen})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .conftest import no_exceptions, table_with
 
-PAGE = "pages/documents.py"
+PAGE = "views/documents.py"
 PAGE_SIZE = 25
 
 

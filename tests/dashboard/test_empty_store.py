@@ -8,7 +8,7 @@ from .conftest import no_exceptions, open_app
 
 
 @pytest.mark.parametrize(
-    "page", [None, "pages/entities.py", "pages/explorer.py", "pages/documents.py"]
+    "page", [None, "views/entities.py", "views/explorer.py", "views/documents.py"]
 )
 def test_empty_store_asks_for_a_scamtrace_run(page, tmp_path, point_dashboard_at):
     point_dashboard_at(tmp_path / "fresh-home")

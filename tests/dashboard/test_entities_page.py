@@ -5,7 +5,7 @@ from __future__ import annotations
 from .conftest import no_exceptions, table_with
 from .test_overview_page import ninety_days_to_newest
 
-PAGE = "pages/entities.py"
+PAGE = "views/entities.py"
 MYAWADDY = "LOCATION:Myawaddy"
 
 

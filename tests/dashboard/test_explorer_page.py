@@ -11,7 +11,7 @@ from nlp.taxonomy import ENTITY_RELATION_TYPES
 from .conftest import no_exceptions
 from .test_overview_page import ninety_days_to_newest
 
-PAGE = "pages/explorer.py"
+PAGE = "views/explorer.py"
 MYAWADDY = "LOCATION:Myawaddy"
 
 
