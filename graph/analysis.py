@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import networkx as nx
 
+from graph.model import Edge, EntityNode
+
 
 class RelationSummary(NamedTuple):
     type: str
@@ -55,6 +57,18 @@ def build_graph(
                 G.add_node(key, label=key.partition(":")[0])
         G.add_edge(u, v, relations=tuple(sorted(found)), dates=tuple(sorted(pair_dates)))
     return G
+
+
+def graph_from_edges(edges: Iterable[Edge], nodes: Iterable[EntityNode] = ()) -> nx.Graph:
+    """The analysis graph from query results (``GraphStore.edges()``, a Subgraph's
+    edges and nodes), whichever backend gave them. An edge's dates are those of
+    the evidence it carries, or its first and last seen when it carries none."""
+    return build_graph(
+        ((n.key, n.label) for n in nodes),
+        ((RelationSummary(e.type, e.source, e.target, e.mode, e.weight),
+          [ev.date for ev in e.evidence] or [d for d in (e.first_seen, e.last_seen) if d])
+         for e in edges),
+    )
 
 
 def seen_in_window(dates: tuple[str, ...], since: str | None, until: str | None) -> bool:

@@ -51,6 +51,12 @@ def is_named(key: str) -> bool:
     return bool(split_key(key)[1].strip())
 
 
+def fold(text: str) -> str:
+    """Text as both backends match it (names, aliases, titles, queries): casefolded,
+    whitespace runs collapsed to one space."""
+    return " ".join(text.casefold().split())
+
+
 def merged_aliases(name: str, *groups: Iterable[str]) -> tuple[str, ...]:
     """The aliases of an entity called ``name`` from several sources, one per
     casefolded spelling (the smallest string of its variants), sorted."""

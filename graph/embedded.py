@@ -85,7 +85,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.analysis import RelationSummary, build_graph, neighbourhood_nodes, shortest_path_edges
-from graph.batch import OPEN_ROUTES, merged_aliases, normalise_batch
+from graph.batch import OPEN_ROUTES, fold, merged_aliases, normalise_batch
 from graph.model import (
     DocumentSummary,
     Edge,
@@ -191,11 +191,6 @@ IN_LIST = "(SELECT value FROM json_each(?))"  # one JSON array parameter, any le
 _GRAPHS: OrderedDict[tuple[str, int], nx.Graph] = OrderedDict()
 _GRAPHS_LOCK = threading.Lock()
 _GRAPHS_KEPT = 4
-
-
-def fold(text: str) -> str:
-    """Text as matched: casefolded, whitespace runs collapsed to one space."""
-    return " ".join(text.casefold().split())
 
 
 def _json(values: Iterable) -> str:

@@ -7,12 +7,14 @@ from graph.analysis import (
     build_graph,
     communities,
     degree_ranking,
+    graph_from_edges,
     neighbourhood_nodes,
     seen_in_window,
     shortest_path_edges,
     shortest_path_nodes,
     strongest_relation,
 )
+from graph.model import Edge, EntityNode, Evidence
 
 
 def co(a: str, b: str, weight: int = 1) -> RelationSummary:
@@ -33,6 +35,21 @@ def test_build_graph_keeps_every_relation_of_a_pair_and_their_dates_sorted():
     assert G["L:A"]["L:B"]["dates"] == ("2024-01-01", "2024-02-01", "2024-03-01")
     assert G.nodes["L:Z"]["label"] == "L"  # isolated nodes stay
     assert G.nodes["L:B"]["label"] == "L"  # label from the key when not given
+
+
+def test_graph_from_query_results_matches_the_store_graph():
+    edges = [
+        Edge("CO_OCCURS", "L:A", "L:B", weight=2, first_seen="2024-01-01",
+             last_seen="2024-02-01",
+             evidence=(Evidence("d2", "s", "2024-02-01"), Evidence("d1", "s", "2024-01-01"))),
+        Edge("ROUTE", "L:B", "L:C", "land", weight=1, first_seen="2024-03-01",
+             last_seen="2024-03-01"),
+    ]
+    G = graph_from_edges(edges, [EntityNode("R:X", "R", "X")])
+    assert G["L:A"]["L:B"]["dates"] == ("2024-01-01", "2024-02-01")
+    assert G["L:B"]["L:C"]["relations"] == (RelationSummary("ROUTE", "L:B", "L:C", "land", 1),)
+    assert G["L:C"]["L:B"]["dates"] == ("2024-03-01", "2024-03-01")
+    assert sorted(G.nodes) == ["L:A", "L:B", "L:C", "R:X"]
 
 
 def test_window_test_is_inclusive_at_both_ends():
