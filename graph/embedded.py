@@ -14,6 +14,15 @@ The SQLite file is plain tables a user can open (``sqlite3 graph.sqlite``):
   ``graph.batch``);
 * ``meta``       high_water_mark, a data version, the store's uid.
 
+Writing (the reference for both backends): ``upsert`` normalises the batch
+(``graph.batch.normalise_batch``), then in one transaction replaces the whole
+contribution (mentions, evidence, open routes) of every document in it,
+upserts documents and entities (coordinates: a new value wins, a missing one
+keeps the stored; aliases united by ``merged_aliases``), recomputes the
+figures of the entities and edges it touched, drops those left with nothing,
+and sets the high-water mark when the batch carries one. The same batch twice
+leaves identical tables.
+
 Query semantics (the reference the Neo4j backend matches, result for result):
 
 * Scope. Every ``EntityNode`` and ``Edge`` a query returns carries figures over
@@ -28,7 +37,7 @@ Query semantics (the reference the Neo4j backend matches, result for result):
 * Evidence is ordered newest first: date desc, then doc_id, then
   sentence_index. ``via`` of an edge is the sorted union of its evidence's via.
 * Text matching (entity names and aliases, document titles) is substring
-  containment after ``str.casefold`` and collapsing runs of whitespace.
+  containment after ``graph.batch.fold`` (casefold, whitespace collapsed).
 * ``counts()``: entities per label and edges per type that exist (labels and
   types with none are absent).
 * ``search_entities``: name or alias contains the query; an exact name or
