@@ -108,6 +108,19 @@ def test_browser_shows_overview_profile_and_network(
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
 
+            # A shared profile link opened in a fresh session still gets the
+            # whole app: navigation by page title and the sidebar window.
+            page.goto(f"{dashboard_url}/entities?entity=LOCATION:Myawaddy")
+            page.get_by_text("Mentions over time").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+            page.get_by_text("Linked entities").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+            page.locator(".js-plotly-plot").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+            page.wait_for_timeout(1500)
+            sidebar = page.inner_text("[data-testid=stSidebar]")
+            assert "Graph explorer" in sidebar and "Date window" in sidebar
+            assert "Myawaddy" in page.inner_text("body")
+            shots["profile"] = tmp_path / "profile.png"
+            page.screenshot(path=str(shots["profile"]), full_page=True)
+
             page.goto(dashboard_url, wait_until="domcontentloaded")
             page.get_by_text("Relevant documents", exact=True).first.wait_for(
                 timeout=RENDER_TIMEOUT_MS)
@@ -119,15 +132,6 @@ def test_browser_shows_overview_profile_and_network(
             assert "Traceback" not in text
             shots["overview"] = tmp_path / "overview.png"
             page.screenshot(path=str(shots["overview"]), full_page=True)
-
-            page.goto(f"{dashboard_url}/entities?entity=LOCATION:Myawaddy")
-            page.get_by_text("Mentions over time").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-            page.get_by_text("Linked entities").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-            page.locator(".js-plotly-plot").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-            page.wait_for_timeout(1500)
-            assert "Myawaddy" in page.inner_text("body")
-            shots["profile"] = tmp_path / "profile.png"
-            page.screenshot(path=str(shots["profile"]), full_page=True)
 
             page.goto(f"{dashboard_url}/explorer?entity=LOCATION:Myawaddy")
             page.locator(".js-plotly-plot").first.wait_for(timeout=RENDER_TIMEOUT_MS)
