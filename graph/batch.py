@@ -82,7 +82,9 @@ def _merge_evidence(rows: Iterable[EvidenceRow]) -> tuple[EvidenceRow, ...]:
     for row in rows:
         key = evidence_key(row)
         if key in merged:
-            merged[key] = replace(merged[key], via=_united(merged[key].via, row.via))
+            via = _united(merged[key].via, row.via)
+            if via != merged[key].via:
+                merged[key] = replace(merged[key], via=via)
         else:
             merged[key] = row
     return tuple(merged[k] for k in sorted(merged))
@@ -101,17 +103,18 @@ def normalise_batch(batch: GraphBatch) -> GraphBatch:
         documents[doc.id] = doc  # the last row for an id wins
     relevant = {doc_id for doc_id, doc in documents.items() if doc.relevant}
 
-    def keep(doc_id: str, what: str) -> bool:
-        if doc_id not in documents:
-            raise StoreError(
-                f"graph batch: {what} for document {doc_id!r} has no DocumentRow in the batch"
-            )
-        return doc_id in relevant
+    def keep(row: MentionRow | EvidenceRow) -> bool:
+        if row.doc_id not in documents:
+            what = (f"mention of {row.entity!r}" if isinstance(row, MentionRow)
+                    else f"{row.type} evidence {row.source!r} -> {row.target!r}")
+            raise StoreError(f"graph batch: {what} for document {row.doc_id!r} has no "
+                             "DocumentRow in the batch")
+        return row.doc_id in relevant
 
     counts: dict[tuple[str, str], int] = {}
     dates: dict[tuple[str, str], str] = {}
     for m in batch.mentions:
-        if not keep(m.doc_id, f"mention of {m.entity!r}") or m.count < 1 or not is_named(m.entity):
+        if not keep(m) or m.count < 1 or not is_named(m.entity):
             continue
         counts[(m.doc_id, m.entity)] = counts.get((m.doc_id, m.entity), 0) + m.count
         dates.setdefault((m.doc_id, m.entity), m.date)
@@ -123,9 +126,11 @@ def normalise_batch(batch: GraphBatch) -> GraphBatch:
     edges: list[EvidenceRow] = []
     open_routes: list[EvidenceRow] = list(batch.extra.get(OPEN_ROUTES, ()))
     for row in batch.evidence:
-        if not keep(row.doc_id, f"{row.type} evidence {row.source!r} -> {row.target!r}"):
+        if not keep(row):
             continue
-        row = _oriented(replace(row, via=tuple(row.via)))
+        if not isinstance(row.via, tuple):
+            row = replace(row, via=tuple(row.via))
+        row = _oriented(row)
         if row.source == row.target:
             continue
         if not (is_named(row.source) and is_named(row.target)):
@@ -155,16 +160,18 @@ def normalise_batch(batch: GraphBatch) -> GraphBatch:
     for key in referenced - entities.keys():
         label, name = split_key(key)
         entities[key] = EntityRow(key=key, label=label, name=name)
-    entity_rows = tuple(
-        replace(entities[k], aliases=merged_aliases(entities[k].name, entities[k].aliases))
-        for k in sorted(entities)
-    )
+    entity_rows = []
+    for key in sorted(entities):
+        row = entities[key]
+        aliases = merged_aliases(row.name, row.aliases)
+        entity_rows.append(row if aliases == row.aliases else replace(row, aliases=aliases))
+
 
     extra = dict(batch.extra)
     extra[OPEN_ROUTES] = open_evidence
     return GraphBatch(
         documents=tuple(documents[k] for k in sorted(documents)),
-        entities=entity_rows,
+        entities=tuple(entity_rows),
         mentions=mentions,
         evidence=evidence,
         high_water_mark=batch.high_water_mark,
