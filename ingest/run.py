@@ -38,6 +38,9 @@ from ingest.urls import canonical_url, document_id, file_uri
 
 log = logging.getLogger(__name__)
 
+# Documents from a folder are written in batches of this many.
+FOLDER_BATCH = 200
+
 # Called as progress(advance, description=...) after each source, and once
 # at the start with total= when the callable accepts it (the CLI's rich bar).
 Progress = Callable[..., None]
@@ -114,7 +117,7 @@ def ingest_sources(
     if progress is not None and _accepts_total(progress):
         progress(0, total=len(source_list), description="fetching")
     for source in source_list:
-        outcome = ingest_source(source, store, policy)
+        outcome = ingest_source(source, store, policy, progress)
         report.sources.append(outcome)
         if progress is not None:
             progress(1, description=_describe(outcome))
@@ -140,9 +143,14 @@ def _describe(outcome: SourceReport) -> str:
     return f"{outcome.name}: {outcome.new} new"
 
 
-def ingest_source(source: Source, store: DocumentStore, policy: FetchPolicy) -> SourceReport:
+def ingest_source(
+    source: Source,
+    store: DocumentStore,
+    policy: FetchPolicy,
+    progress: Progress | None = None,
+) -> SourceReport:
     """Ingest one source and record its feed state; never raises except
-    StoreError."""
+    StoreError. ``progress(0, description=...)`` follows files in a folder."""
     report = SourceReport(name=source.name, location=source.location)
     previous = store.feed_state(source.name) or {}
     if previous.get("location") != source.location:
@@ -151,7 +159,7 @@ def ingest_source(source: Source, store: DocumentStore, policy: FetchPolicy) -> 
         if is_remote(source.location):
             _ingest_remote(source, store, policy, previous, report)
         else:
-            _ingest_local(source, store, policy, report)
+            _ingest_local(source, store, policy, report, progress)
     except StoreError:
         raise
     except ScamtraceError as exc:
@@ -199,20 +207,30 @@ def _write(
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> None:
+    """Add ``documents`` and the source's new state in one transaction."""
     error = "; ".join(report.errors) if report.errors else None
-    if report.errors:
-        report.status = "error"
+    status = "error" if report.errors else report.status
     with store.transaction():
-        for document in documents:
-            report.count(store.add(document))
+        outcomes = [store.add(document) for document in documents]
         store.set_feed_state(
             source.name,
             source.location,
-            report.status,
+            status,
             error=error,
             etag=etag,
             last_modified=last_modified,
         )
+    # Tallied only once committed, so a failed write reports nothing stored.
+    report.status = status
+    for outcome in outcomes:
+        report.count(outcome)
+
+
+def _write_batch(store: DocumentStore, documents: list[Document], report: SourceReport) -> None:
+    with store.transaction():
+        outcomes = [store.add(document) for document in documents]
+    for outcome in outcomes:
+        report.count(outcome)
 
 
 # -- remote sources -----------------------------------------------------------
@@ -361,7 +379,11 @@ def _first_words(text: str, count: int = 12) -> str:
 
 
 def _ingest_local(
-    source: Source, store: DocumentStore, policy: FetchPolicy, report: SourceReport
+    source: Source,
+    store: DocumentStore,
+    policy: FetchPolicy,
+    report: SourceReport,
+    progress: Progress | None = None,
 ) -> None:
     path = local_path(source.location, policy)
     if path.is_dir():
@@ -376,13 +398,20 @@ def _ingest_local(
             )
         paths = [path]
     documents: list[Document] = []
-    for file_path in paths:
+    for index, file_path in enumerate(paths, start=1):
+        if progress is not None and len(paths) > 1:
+            progress(0, description=f"{source.name}: file {index}/{len(paths)}")
         try:
             documents.extend(_file_documents(source, store, policy, file_path, report))
         except SourceError as exc:
             if len(paths) == 1:
                 raise
             report.errors.append(str(exc))
+        if len(documents) >= FOLDER_BATCH:
+            # Files have no validators to keep in step with, so a big folder
+            # is written as it goes; known files are skipped unread next time.
+            _write_batch(store, documents, report)
+            documents = []
     _write(source, store, documents, report)
 
 

@@ -342,7 +342,7 @@ def test_failed_write_stores_nothing_and_next_run_refetches_feed(feed_server, st
     )
 
     first = ingest_sources([Source("wire", url)], store, feed_server.policy())
-    assert first.sources[0].status == "error"
+    assert first.sources[0].status == "error" and first.total("new") == 0
     assert store.counts()["total"] == 0 and store.feed_state("wire")["etag"] is None
 
     store._db.execute("DROP TRIGGER crash")
@@ -426,3 +426,24 @@ def test_entry_with_non_http_link_is_keyed_by_its_feed(feed_server, store):
     assert report.total("new") == 2 and again.total("unchanged") == 2
     assert urls == sorted([url, "https://news.example/story/1"])
     assert any("not http(s)" in note for note in report.sources[0].notes)
+
+
+def test_big_folder_keeps_written_batches_when_a_later_one_fails(tmp_path, store, monkeypatch):
+    monkeypatch.setattr("ingest.run.FOLDER_BATCH", 2)
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for index in range(5):
+        (folder / f"note{index}.txt").write_text(paragraph(f"note {index}", 60))
+    store._db.execute(
+        "CREATE TRIGGER crash AFTER INSERT ON documents "
+        "WHEN (SELECT COUNT(*) FROM documents) >= 4 BEGIN SELECT RAISE(ABORT, 'disk gone'); END"
+    )
+
+    first = ingest_sources([Source("notes", str(folder))], store, local_policy(tmp_path))
+    stored_after_crash = store.counts()["total"]
+    store._db.execute("DROP TRIGGER crash")
+    second = ingest_sources([Source("notes", str(folder))], store, local_policy(tmp_path))
+
+    assert first.sources[0].status == "error" and stored_after_crash == 2
+    assert (second.total("unchanged"), second.total("new")) == (2, 3)
+    assert store.counts()["total"] == 5
