@@ -1,13 +1,14 @@
 """ROUTE relations from sentence structure (pure functions over a Doc).
 
-A sentence that moves people ("trafficked", "flew", "driven", "ferried")
-is split into legs at "then"; in each leg a place's role comes from the
-words before it: "from" makes an origin, "to"/"into"/"bound for" a
-destination, "via"/"through"/"across" a place passed through. Legs whose
-origin is unnamed take the previous leg's destination when that leg was
-stated just before; summary routes (A to C) that stated legs (A to B, B to C)
-already cover are dropped. Returns, repatriations, rescues and escapes are
-not routes (TAXONOMY.md).
+A sentence that moves people ("trafficked", "flew", "driven", "ferried") is
+split into legs ("then", "before", ", and drove ..."); in each leg a place's
+role comes from the words before it: "from" makes an origin, "to"/"into"/
+"bound for" a destination, "via"/"through"/"across" a place passed through,
+and places listed together ("from China, Indonesia and Vietnam") share a
+role. A leg whose origin is unnamed starts where the previous leg ended when
+that leg was stated in the same or the previous sentence; summary routes
+(A to C) that stated legs (A to B, B to C) already cover are dropped.
+Returns, repatriations, rescues and escapes are not routes (TAXONOMY.md).
 """
 
 from __future__ import annotations
@@ -19,25 +20,14 @@ from spacy.tokens import Doc, Span
 
 ORIGIN, DESTINATION, VIA = "origin", "destination", "via"
 SCAN_WINDOW = 8
-# Words a role scan may pass over between its marker and the place.
-PASS_OVER = {
-    "in",
-    "at",
-    "near",
-    "around",
-    "of",
-    "the",
-    "a",
-    "an",
-    "outside",
-    "province",
-    "district",
-}
+COORDINATORS = {",", "and", "or", "&"}
+LEG_STARTERS = {"on", "from", "then", "finally", "later", "eventually", "afterwards"}
 
 
 @dataclass(frozen=True)
 class RouteRules:
-    triggers: tuple[str, ...]
+    trigger_stems: tuple[str, ...]
+    triggers: frozenset[str]
     blockers: tuple[str, ...]
     goods: frozenset[str]
     officials: frozenset[str]
@@ -46,6 +36,7 @@ class RouteRules:
     destination_markers: frozenset[str]
     destination_bound: frozenset[str]
     via_markers: frozenset[str]
+    place_nouns: frozenset[str]
     mode_strong: dict[str, frozenset[str]]
     mode_weak: dict[str, frozenset[str]]
     river_words: frozenset[str]
@@ -53,7 +44,8 @@ class RouteRules:
     @classmethod
     def from_lexicon(cls, lex: dict[str, Any]) -> RouteRules:
         return cls(
-            triggers=tuple(lex["route_triggers"]),
+            trigger_stems=tuple(lex["route_trigger_stems"]),
+            triggers=frozenset(lex["route_triggers"]),
             blockers=tuple(lex["route_blockers"]),
             goods=frozenset(lex["route_goods"]),
             officials=frozenset(lex["route_officials"]),
@@ -62,10 +54,14 @@ class RouteRules:
             destination_markers=frozenset(lex["destination_markers"]),
             destination_bound=frozenset(lex["destination_bound"]),
             via_markers=frozenset(w for w in lex["via_markers"] if " " not in w),
+            place_nouns=frozenset(lex["place_nouns"]),
             mode_strong={k: frozenset(v) for k, v in lex["mode_strong"].items()},
             mode_weak={k: frozenset(v) for k, v in lex["mode_weak"].items()},
             river_words=frozenset(lex["river_words"]),
         )
+
+    def is_trigger(self, word: str) -> bool:
+        return word in self.triggers or word.startswith(self.trigger_stems)
 
 
 @dataclass(frozen=True)
@@ -75,64 +71,93 @@ class Route:
     via: tuple[str, ...]
     mode: str
     sentence: int
+    leg: int = 0
 
 
 @dataclass(frozen=True)
 class Tokens:
     """Per-token values read once per document (token access from Python is slow)."""
 
+    text: list[str]
     lower: list[str]
     tag: list[str]
     punct: list[bool]
+    place_at: dict[int, int]  # token index -> start of the place span covering it
 
     @classmethod
-    def of(cls, doc: Doc) -> Tokens:
-        lower, tag, punct = [], [], []
+    def of(cls, doc: Doc, places: list[Span]) -> Tokens:
+        text, lower, tag, punct = [], [], [], []
         for token in doc:
+            text.append(token.text)
             lower.append(token.lower_)
             tag.append(token.tag_)
             punct.append(token.is_punct and token.text not in ("-", "'"))
-        return cls(lower, tag, punct)
+        place_at = {i: p.start for p in places for i in range(p.start, p.end)}
+        return cls(text, lower, tag, punct, place_at)
 
 
 def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str | None:
     """The role the words just before ``place`` give it within its leg."""
     lower, tag = tokens.lower, tokens.tag
+    end = place.end
+    # "Myanmar's Karen State": the possessor is not where people are taken.
+    if end < len(lower) and lower[end] in ("'s", "’s"):
+        return None
     i = place.start - 1
     stop = max(leg_start, place.start - SCAN_WINDOW)
     passed_in = False
+    place_noun = False
+    previous = ""
     while i >= stop:
         word = lower[i]
+        if i in tokens.place_at and tokens.place_at[i] != place.start:
+            return None  # "to Bokeo province in Laos": Laos is where Bokeo is
         if word == "from" or (word == "of" and i > 0 and lower[i - 1] == "out"):
             return ORIGIN
         if word in rules.destination_markers:
             # "to work in X": an infinitive, not a destination.
             if word == "to" and i + 1 < len(tag) and tag[i + 1] == "VB":
                 return None
+            # "to young people in China" is not a journey to China; "into compounds in X" is.
+            if passed_in and not place_noun:
+                return None
             return DESTINATION
         if word == "for" and i > 0 and lower[i - 1] in rules.destination_bound:
             return DESTINATION
         if word in rules.via_markers:
             return VIA
-        if passed_in and word in rules.origin_verbs:
+        if word in rules.origin_verbs and previous in ("in", "at", "up"):
             return ORIGIN
         if word == "up" and passed_in:
+            previous = word
             i -= 1
             continue
         if tokens.punct[i] or tag[i].startswith("VB"):
             return None
         if word in ("in", "at"):
             passed_in = True
+        if word in rules.place_nouns:
+            place_noun = True
+        previous = word
         i -= 1
     return None
 
 
 def _legs(sentence: Span, tokens: Tokens) -> list[tuple[int, int]]:
-    """Token ranges of the sentence split at "then" and semicolons."""
+    """Token ranges of the sentence split where a new leg of the journey starts."""
+    lower, tag = tokens.lower, tokens.tag
     legs: list[tuple[int, int]] = []
     start = sentence.start
-    for i in range(sentence.start, sentence.end):
-        if tokens.lower[i] in ("then", ";"):
+    for i in range(sentence.start, sentence.end - 1):
+        word, following = lower[i], lower[i + 1]
+        split = word in ("then", ";") or (word == "before" and tag[i + 1] == "VBG")
+        if word in ("and", ",") and (
+            following in LEG_STARTERS or tag[i + 1].startswith(("VB", "RB"))
+        ):
+            split = True
+        if word in (",", "and") and following in ("a", "an"):
+            split = True
+        if split:
             if i > start:
                 legs.append((start, i))
             start = i + 1
@@ -157,6 +182,23 @@ def _mode(words: list[str], via: tuple[str, ...], rules: RouteRules) -> str:
     return "unknown"
 
 
+def _roles(
+    places: list[Span], start: int, end: int, tokens: Tokens, rules: RouteRules
+) -> list[tuple[Span, str | None]]:
+    """Each place of the leg with its role; listed places share the role of the first."""
+    in_leg = [p for p in places if p.start >= start and p.end <= end]
+    roles: list[tuple[Span, str | None]] = []
+    for place in in_leg:
+        role = _role(place, start, tokens, rules)
+        if role is None and roles:
+            before, before_role = roles[-1]
+            gap = tokens.lower[before.end : place.start]
+            if gap and all(w in COORDINATORS for w in gap):
+                role = before_role
+        roles.append((place, role))
+    return roles
+
+
 def sentence_routes(
     sentence: Span,
     index: int,
@@ -167,46 +209,77 @@ def sentence_routes(
 ) -> list[Route]:
     """Route legs stated in one sentence; ``context`` is the words of the sentences before it."""
     words = tokens.lower[sentence.start : sentence.end]
-    text = " ".join(words)
-    if any(w.startswith(rules.blockers) for w in words) or "sent home" in text:
+    if any(w.startswith(rules.blockers) for w in words) or "sent home" in " ".join(words):
         return []
     routes: list[Route] = []
-    for start, end in _legs(sentence, tokens):
+    pending_origins: list[str] = []
+    last_mode = ""
+    triggered = False
+    for leg, (start, end) in enumerate(_legs(sentence, tokens)):
         leg_words = tokens.lower[start:end]
-        if not any(w.startswith(rules.triggers) for w in leg_words):
-            continue
-        if any(w in rules.goods for w in leg_words):
-            continue
-        if any(w in rules.officials for w in leg_words) and not any(
-            w in rules.people for w in leg_words
-        ):
-            continue
-        origins: list[tuple[int, str]] = []
-        destinations: list[tuple[int, str]] = []
-        via: list[str] = []
-        for place in places:
-            if place.start < start or place.end > end:
-                continue
-            role = _role(place, start, tokens, rules)
-            if role == ORIGIN:
-                origins.append((place.start, place.kb_id_))
-            elif role == DESTINATION:
-                destinations.append((place.start, place.kb_id_))
-            elif role == VIA and place.kb_id_ not in via:
-                via.append(place.kb_id_)
+        roles = _roles(places, start, end, tokens, rules)
+        destinations = [(p, r) for p, r in roles if r == DESTINATION]
+        origins = _group(roles, ORIGIN, before=destinations[0][0] if destinations else None)
+        triggered = triggered or any(rules.is_trigger(w) for w in leg_words)
         if not destinations:
+            pending_origins = [p.kb_id_ for p, _ in origins] or pending_origins
             continue
-        dest_at, destination = destinations[0]
-        before = [name for at, name in origins if at < dest_at]
-        origin = before[-1] if before else (origins[0][1] if origins else "")
-        if origin == destination:
+        if not triggered or any(w in rules.goods for w in leg_words):
             continue
-        via_names = tuple(v for v in via if v not in (origin, destination))
-        mode = _mode(leg_words, via_names, rules)
+        if _officials_travel(leg_words, rules):
+            continue
+        via = []
+        for place, role in roles:
+            if role == VIA and place.kb_id_ not in via:
+                via.append(place.kb_id_)
+        origin_names = [p.kb_id_ for p, _ in origins] or pending_origins or [""]
+        if "there" in leg_words or "where" in leg_words[:2]:
+            origin_names = [p.kb_id_ for p, _ in origins] or [""]  # "from there": chained later
+        pending_origins = []
+        mode = _mode(leg_words, tuple(via), rules)
+        verbless = not any(t.startswith("VB") for t in tokens.tag[start:end])
+        if mode == "unknown" and last_mode and verbless:
+            mode = last_mode  # "flown to Dubai, then on to Bangkok"
         if mode == "unknown" and context:
-            mode = _mode(context, via_names, rules)
-        routes.append(Route(origin, destination, via_names, mode, index))
+            mode = _mode(context, tuple(via), rules)
+        last_mode = mode
+        for origin in origin_names:
+            for destination, _ in destinations:
+                name = destination.kb_id_
+                if origin == name:
+                    continue
+                via_names = tuple(v for v in via if v not in (origin, name))
+                routes.append(Route(origin, name, via_names, mode, index, leg))
     return routes
+
+
+def _officials_travel(words: list[str], rules: RouteRules) -> bool:
+    """A delegation or minister travelling ("the minister flew to Bangkok") is not a route."""
+    for i, word in enumerate(words):
+        if word in rules.officials and not any(w in rules.people for w in words):
+            following = words[i + 1 : i + 4]
+            if any(rules.is_trigger(w) for w in following):
+                return True
+    return False
+
+
+def _group(
+    roles: list[tuple[Span, str | None]], role: str, before: Span | None = None
+) -> list[tuple[Span, str | None]]:
+    """The places of one role that belong together: the first destinations listed together,
+    or the origins listed after the last "from" before the destination."""
+    found: list[tuple[Span, str | None]] = []
+    for place, place_role in roles:
+        if before is not None and place.start >= before.start:
+            break
+        if place_role != role:
+            if found and role == DESTINATION:
+                break
+            continue
+        if role == ORIGIN and found and (place.start - found[-1][0].end) > 3:
+            found = []  # a later "from" starts a new list of origins
+        found.append((place, place_role))
+    return found
 
 
 def document_routes(
@@ -216,7 +289,7 @@ def document_routes(
     found: list[Route] = []
     if not any(places_by_sentence):
         return found
-    tokens = Tokens.of(doc)
+    tokens = Tokens.of(doc, [p for group in places_by_sentence for p in group])
     for index, sentence in enumerate(sentences):
         if not places_by_sentence[index]:
             continue
@@ -227,6 +300,16 @@ def document_routes(
     chained: list[Route] = []
     for route in found:
         last = chained[-1] if chained else None
+        if last is not None and (last.sentence, last.leg) == (route.sentence, route.leg):
+            # Places listed in one leg share its origin; they do not follow each other.
+            last = next(
+                (
+                    r
+                    for r in reversed(chained)
+                    if (r.sentence, r.leg) != (route.sentence, route.leg)
+                ),
+                None,
+            )
         if (
             not route.origin
             and last is not None
@@ -235,8 +318,9 @@ def document_routes(
         ):
             route = replace(route, origin=last.destination)
         chained.append(route)
+    named_ends = {r.destination for r in chained if r.origin}
     pairs = {(r.origin, r.destination) for r in chained}
-    kept = []
+    kept: list[Route] = []
     for route in chained:
         covered = any(
             (route.origin, middle) in pairs and (middle, route.destination) in pairs
@@ -245,5 +329,11 @@ def document_routes(
         )
         if route.origin and covered:
             continue
-        kept.append(route)
+        if not route.origin and route.destination in named_ends:
+            continue  # the same journey is stated with its origin elsewhere
+        if all(
+            (k.origin, k.destination, k.mode) != (route.origin, route.destination, route.mode)
+            for k in kept
+        ):
+            kept.append(route)
     return kept
