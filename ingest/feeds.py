@@ -45,10 +45,12 @@ class ParsedFeed:
     entries: tuple[FeedEntry, ...]
 
 
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
+
+
 def looks_like_feed(data: bytes) -> bool:
     """Cheap sniff of the first bytes for an RSS, RDF or Atom root element."""
-    head = data[:2048].lower()
-    return b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head
+    return _FEED_ROOT.search(data[:4096]) is not None
 
 
 def parse_feed(data: bytes, location: str, base_url: str | None = None) -> ParsedFeed:

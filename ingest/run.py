@@ -276,7 +276,8 @@ def _remote_documents(
         found = extract_pdf(fetched.content, source.location, policy.max_pdf_pages)
         report.notes.extend(found.notes)
         return [_document(source, fetched.url, document_id(fetched.url), found, today)]
-    if looks_like_feed(fetched.content) or "xml" in content_type:
+    xml_not_html = "xml" in content_type and "html" not in content_type
+    if looks_like_feed(fetched.content) or xml_not_html:
         feed = parse_feed(fetched.content, source.location, base_url=fetched.final_url)
         return _feed_documents(source, store, policy, feed, fetched.final_url, report)
     if "html" in content_type or fetched.content.lstrip()[:1] == b"<":

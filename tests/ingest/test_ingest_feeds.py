@@ -7,7 +7,7 @@ import time
 import pytest
 
 from ingest.errors import SourceError
-from ingest.feeds import parse_feed
+from ingest.feeds import looks_like_feed, parse_feed
 
 ITEM = (
     "<item><title>{title}</title><link>https://a.example/1</link>"
@@ -64,3 +64,17 @@ def test_relative_links_resolve_against_the_feed_url():
     feed = parse_feed(data, "wire", base_url="https://wire.example/feeds/rss.xml")
 
     assert feed.entries[0].link == "https://wire.example/news/1"
+
+
+@pytest.mark.parametrize(
+    ("head", "is_feed"),
+    [
+        (b'<?xml version="1.0"?><rss version="2.0">', True),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom">', True),
+        (b"<rdf:RDF xmlns:rdf='x'>", True),
+        (b"<!doctype html><html><body><feedback-form>", False),
+        (b"<html><p>Subscribe to our rss feed</p>", False),
+    ],
+)
+def test_looks_like_feed_sniffs_the_root_element(head, is_feed):
+    assert looks_like_feed(head) is is_feed
