@@ -4,6 +4,7 @@ batches, and an analysis graph built once per data version."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from dataclasses import replace
 
@@ -166,3 +167,36 @@ def test_window_queries_use_the_date_indexes(store):
         ("2024-03-01",)))
     assert "evidence_by_date" in plan
     db.close()
+
+
+def test_reads_during_a_sync_see_whole_batches(tmp_path):
+    path = tmp_path / "graph.sqlite"
+    writer, reader = EmbeddedGraphStore(path), EmbeddedGraphStore(path)
+    errors: list[BaseException] = []
+
+    def sync() -> None:
+        try:
+            for i in range(1, 41):
+                doc_id = f"d{i:02d}"
+                writer.upsert(GraphBatch(
+                    documents=(replace(doc(D4, "t", "s"), id=doc_id),),
+                    mentions=(replace(mention(D4, MAE_SOT), doc_id=doc_id),),
+                    high_water_mark=i))
+        except BaseException as exc:  # surfaced in the main thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=sync)
+    thread.start()
+    seen = set()
+    while thread.is_alive() or not seen:
+        profile = reader.entity_profile(MAE_SOT)
+        if profile is not None:
+            assert profile.entity.mentions == len(profile.documents)
+            seen.add(profile.entity.mentions)
+        overview = reader.overview(limit=50)
+        assert overview.documents == len(overview.newest_documents)
+    thread.join()
+    assert errors == []
+    assert reader.entity(MAE_SOT).mentions == 40 and reader.high_water_mark() == 40
+    writer.close()
+    reader.close()
