@@ -15,6 +15,8 @@ from graph.model import DocumentSummary, EntityNode, Evidence
 from nlp.taxonomy import ENTITY_LABELS
 
 ALL_LABELS = "All labels"
+ROW_HEIGHT_PX = 35
+MAX_TABLE_HEIGHT_PX = 950
 HOST_OF_URL = r"https?://(?:www\.)?([^/:?#]+)"  # LinkColumn shows the site, not the whole URL
 
 
@@ -118,10 +120,13 @@ def show_documents_table(documents: Sequence[DocumentSummary], key: str) -> None
         documents_frame(documents),
         hide_index=True,
         key=key,
+        # Tall enough for a whole page of rows: one scroll bar, not two.
+        height=min(ROW_HEIGHT_PX * (len(documents) + 1) + 3, MAX_TABLE_HEIGHT_PX),
+        column_order=("date", "title", "link", "publisher", "relevance", "entities"),
         column_config={
             "date": st.column_config.TextColumn("Date", width="small"),
             "title": st.column_config.TextColumn("Title", width="large"),
-            "publisher": st.column_config.TextColumn("Publisher"),
+            "publisher": st.column_config.TextColumn("Publisher", width="medium"),
             "relevance": st.column_config.TextColumn("Relevance", width="small"),
             "entities": st.column_config.ListColumn("Entities found", width="large"),
             "link": st.column_config.LinkColumn("Source", display_text=HOST_OF_URL),
