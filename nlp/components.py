@@ -6,8 +6,9 @@ them after the statistical NER:
 * ``scamtrace_entities`` - canonical, taxonomy-labelled mentions in
   ``doc.spans["scamtrace"]`` (``label_`` = label, ``kb_id_`` = canonical name);
 * ``scamtrace_relations`` - relation rows in ``doc._.scamtrace_relations``;
-* ``scamtrace_relevance`` - ``doc._.scamtrace_relevance``; platforms in an
-  off-topic document are dropped (they were not used to recruit or deceive).
+* ``scamtrace_relevance`` - ``doc._.scamtrace_relevance``; platforms and
+  routes in an off-topic document are dropped (no platform there was used to
+  recruit or deceive, no journey was a trafficking route).
 """
 
 from __future__ import annotations
@@ -75,14 +76,16 @@ def relevance_component(doc: Doc) -> Doc:
     score = score_relevance(doc.text, mentions, routes)
     doc._.scamtrace_relevance = score
     if not is_relevant(score):
+        # Off-topic: platforms were not used to recruit or deceive, journeys are not routes.
         platforms = {
             entity_key(PLATFORM, s.kb_id_) for s in doc.spans[MENTIONS_KEY] if s.label_ == PLATFORM
         }
-        if platforms:
-            doc.spans[MENTIONS_KEY] = [s for s in doc.spans[MENTIONS_KEY] if s.label_ != PLATFORM]
-            doc._.scamtrace_relations = [
-                r for r in relations if r[1] not in platforms and r[2] not in platforms
-            ]
+        doc.spans[MENTIONS_KEY] = [s for s in doc.spans[MENTIONS_KEY] if s.label_ != PLATFORM]
+        doc._.scamtrace_relations = [
+            r
+            for r in relations
+            if r[0] != ROUTE and r[1] not in platforms and r[2] not in platforms
+        ]
     return doc
 
 

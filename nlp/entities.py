@@ -84,6 +84,7 @@ class EntityRules:
     generic_recruiter_words: frozenset[str]
     not_recruiter_before: frozenset[str]
     agent_context: tuple[str, ...]
+    place_nouns: frozenset[str]
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> EntityRules:
@@ -111,6 +112,7 @@ class EntityRules:
             generic_recruiter_words=frozenset(lex["generic_recruiter_words"]),
             not_recruiter_before=frozenset(lex["not_recruiter_before"]),
             agent_context=tuple(lex["agent_context"]),
+            place_nouns=frozenset(lex["place_nouns"]),
         )
 
 
@@ -284,6 +286,13 @@ def is_adjective_use(span: Span, rules: EntityRules) -> bool:
         following = doc[span.end]
         if following.text in rules.adjective_heads_cased:
             return True
+        # "Malaysia's prime minister", "Kenya's foreign ministry" (not "Myanmar's Shan State").
+        if following.text in POSSESSIVES and span.end + 1 < len(doc):
+            owned = doc[span.end + 1]
+            if owned.text in rules.adjective_heads_cased or (
+                owned.is_lower and owned.lower_ not in rules.place_nouns
+            ):
+                return True
         # "US agency", "US Department of Justice", "US-based": abbreviations used as modifiers.
         if span.text in rules.abbreviated_countries and (
             following.pos_ in ("NOUN", "PROPN", "ADJ") or following.text == "-"

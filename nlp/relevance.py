@@ -46,7 +46,7 @@ def relevance_evidence(text: str, mentions: Iterable[LabelledName], routes: int 
     return (
         weights["crime"] * len(crimes)
         + weights["recruiter"] * len(recruiters)
-        + weights["route"] * routes
+        + min(weights["route"] * routes, weights["route_cap"])
         + min(vocabulary, weights["vocabulary_cap"])
     )
 
