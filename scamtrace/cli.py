@@ -12,21 +12,17 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ingest.errors import ScamtraceError
 from scamtrace import __version__
-from scamtrace.config import Config, load_config
-
-err_console = Console(stderr=True)
+from scamtrace.cli_context import config_of, err_console, open_stores, progress_bars
 
 
 class ScamtraceGroup(click.Group):
@@ -80,65 +76,6 @@ def cli(ctx: click.Context, home: Path | None, config_file: Path | None, verbose
     ctx.obj = {"home": home, "config_file": config_file}
 
 
-def _config(ctx: click.Context) -> Config:
-    if "config" not in ctx.obj:
-        ctx.obj["config"] = load_config(home=ctx.obj["home"], config_file=ctx.obj["config_file"])
-    return ctx.obj["config"]
-
-
-@contextmanager
-def _progress(enabled: bool = True) -> Iterator[StepProgress]:
-    bars = Progress(
-        TextColumn("[bold]{task.fields[step]:<8}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}", style="dim"),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=not enabled
-        or (not err_console.is_terminal and "SCAMTRACE_PROGRESS" not in os.environ),
-        transient=False,
-    )
-    with bars:
-        yield StepProgress(bars)
-
-
-class StepProgress:
-    """Adapts the stages' ``progress(advance, total=, description=)`` calls to rich bars."""
-
-    def __init__(self, bars: Progress) -> None:
-        self.bars = bars
-
-    def for_step(self, step: str):
-        task = self.bars.add_task("", step=step, total=None)
-
-        def progress(advance: int = 0, total: int | None = None, description: str | None = None,
-                     **_: object) -> None:
-            changes: dict = {"advance": advance}
-            if total is not None:
-                changes["total"] = total
-            if description is not None:
-                changes["description"] = description[:60]
-            self.bars.update(task, **changes)
-
-        return progress
-
-
-def _open(stack: ExitStack, config: Config, *which: str):
-    from scamtrace import stores
-
-    opened = []
-    for name in which:
-        store = {
-            "documents": stores.open_document_store,
-            "extractions": stores.open_extraction_store,
-            "graph": stores.open_graph_store,
-        }[name](config)
-        stack.callback(store.close)
-        opened.append(store)
-    return opened
-
-
 def _summary(title: str, report: object) -> None:
     if report is None:
         return
@@ -157,9 +94,9 @@ def ingest(ctx: click.Context) -> None:
     """
     from scamtrace import runner
 
-    config = _config(ctx)
-    with runner.run_lock(config), ExitStack() as stack, _progress() as bars:
-        (documents,) = _open(stack, config, "documents")
+    config = config_of(ctx)
+    with runner.run_lock(config), ExitStack() as stack, progress_bars() as bars:
+        (documents,) = open_stores(stack, config, "documents")
         report = runner.ingest_step(config, documents, progress=bars.for_step("ingest"))
     _summary("ingest", report)
 
@@ -170,9 +107,9 @@ def extract(ctx: click.Context) -> None:
     """Run entity and relation extraction on documents not yet processed."""
     from scamtrace import runner
 
-    config = _config(ctx)
-    with runner.run_lock(config), ExitStack() as stack, _progress() as bars:
-        documents, extractions = _open(stack, config, "documents", "extractions")
+    config = config_of(ctx)
+    with runner.run_lock(config), ExitStack() as stack, progress_bars() as bars:
+        documents, extractions = open_stores(stack, config, "documents", "extractions")
         report = runner.extract_step(config, documents, extractions,
                                      progress=bars.for_step("extract"))
     _summary("extract", report)
@@ -190,9 +127,11 @@ def build(ctx: click.Context, rebuild: bool) -> None:
     """
     from scamtrace import runner
 
-    config = _config(ctx)
-    with runner.run_lock(config), ExitStack() as stack, _progress() as bars:
-        documents, extractions, graph = _open(stack, config, "documents", "extractions", "graph")
+    config = config_of(ctx)
+    with runner.run_lock(config), ExitStack() as stack, progress_bars() as bars:
+        documents, extractions, graph = open_stores(
+            stack, config, "documents", "extractions", "graph"
+        )
         report = runner.build_step(documents, extractions, graph, rebuild=rebuild,
                                    progress=bars.for_step("build"))
     _summary("build", report)
@@ -205,11 +144,13 @@ def run(ctx: click.Context, serve: bool) -> None:
     """Ingest, extract and build, each step incremental (safe to run again)."""
     from scamtrace import runner
 
-    config = _config(ctx)
+    config = config_of(ctx)
     if config.using_sample_feeds:
         err_console.print("No feeds configured: using the bundled sample feeds.", style="dim")
-    with runner.run_lock(config), ExitStack() as stack, _progress() as bars:
-        documents, extractions, graph = _open(stack, config, "documents", "extractions", "graph")
+    with runner.run_lock(config), ExitStack() as stack, progress_bars() as bars:
+        documents, extractions, graph = open_stores(
+            stack, config, "documents", "extractions", "graph"
+        )
         reports = [
             ("ingest", runner.ingest_step(config, documents, progress=bars.for_step("ingest"))),
             ("extract", runner.extract_step(config, documents, extractions,
@@ -231,7 +172,7 @@ def dashboard(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the Streamlit dashboard (on 127.0.0.1 unless told otherwise)."""
     import dashboard as dashboard_pkg
 
-    config = _config(ctx)
+    config = config_of(ctx)
     host = host or config.dashboard.host
     port = port or config.dashboard.port
     app = Path(dashboard_pkg.__file__).parent / "app.py"
@@ -251,9 +192,11 @@ def dashboard(ctx: click.Context, host: str | None, port: int | None) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Counts of documents, entities and relations, and the state of each feed."""
-    config = _config(ctx)
+    config = config_of(ctx)
     with ExitStack() as stack:
-        documents, extractions, graph = _open(stack, config, "documents", "extractions", "graph")
+        documents, extractions, graph = open_stores(
+            stack, config, "documents", "extractions", "graph"
+        )
         doc_counts = documents.counts()
         ext_counts = extractions.counts()
         graph_counts = graph.counts()
@@ -315,7 +258,7 @@ def analyze(ctx: click.Context, files: tuple[Path, ...], jsonl: bool) -> None:
     from nlp.analyze import analyze_record
     from nlp.extract import Extractor
 
-    config = _config(ctx)
+    config = config_of(ctx)
     items = []
     for path in files:
         try:
@@ -329,6 +272,22 @@ def analyze(ctx: click.Context, files: tuple[Path, ...], jsonl: bool) -> None:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+def _register_command_modules() -> None:
+    """Add every command defined in ``scamtrace/commands/`` (one module per command group)."""
+    import importlib
+    import pkgutil
+
+    from scamtrace import commands
+
+    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        loaded = importlib.import_module(f"scamtrace.commands.{module.name}")
+        for command in getattr(loaded, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+_register_command_modules()
 
 
 def main() -> None:

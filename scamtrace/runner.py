@@ -80,6 +80,8 @@ def extract_step(
 ):
     if extractor is None:
         extractor = Extractor(config.nlp)
+    if progress is not None:
+        progress(0, total=documents.count_after(extractions.document_high_water_mark()))
     return extract_pending(
         documents, extractions, extractor, batch_size=config.nlp.batch_size, progress=progress
     )
