@@ -30,7 +30,8 @@ def test_boats_make_a_sea_route(analyze):
 
 def test_boat_crossing_of_a_river_is_a_land_route_via_the_river(analyze):
     record = analyze(
-        "Recruits were taken across the Moei River in a small boat from Mae Sot into Myawaddy."
+        "Trafficking victims were taken across the Moei River in a small boat from Mae Sot "
+        "into Myawaddy."
     )
     assert routes(record) == [("Mae Sot", "Myawaddy", ("Moei River",), "land")]
 
