@@ -55,6 +55,7 @@ with st.sidebar:
     )
     st.button(
         f"Last {DEFAULT_DAYS} days of data", on_click=_reset_window, icon=":material/restart_alt:",
+        key="window-reset",
         help=f"The {DEFAULT_DAYS} days ending on the newest document's date ({newest}).",
     )
     st.caption(f"Showing {describe_window(*window_bounds(st.session_state[WINDOW_KEY]))}.")

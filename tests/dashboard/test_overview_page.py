@@ -87,3 +87,14 @@ def test_opening_a_profile_from_the_overview_links_to_it(sample_app, sample_stor
     assert no_exceptions(app)
     assert app.query_params["entity"] == top.key
     assert [m.label for m in app.metric][:2] == ["Mentions", "Documents"]
+
+
+def test_reset_button_restores_the_ninety_day_window(sample_app, sample_store):
+    app = sample_app()
+    since, until = ninety_days_to_newest(sample_store)
+    earlier = date.fromisoformat(since) - timedelta(days=365)
+    app.date_input(key="date_window").set_value((earlier, earlier + timedelta(days=30))).run()
+    assert app.session_state["date_window"][0] == earlier
+    app.button(key="window-reset").click().run()
+    chosen = tuple(d.isoformat() for d in app.session_state["date_window"])
+    assert chosen == (since, until)
