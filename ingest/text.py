@@ -19,6 +19,8 @@ _BLOCK_TAGS = frozenset(
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "head"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_TAG_LIKE = re.compile(r"</?[A-Za-z][^<>]*>|<!--|-->|<!\[CDATA\[|\]\]>")
+_UNCLOSED_TAG = re.compile(r"</?[A-Za-z][^<>]*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -47,13 +49,27 @@ class _TextCollector(HTMLParser):
 
 def html_to_text(markup: str) -> str:
     """Strip tags, scripts and styles from ``markup``; keep paragraph breaks.
-    Plain text passes through with entities unescaped."""
+    Plain text passes through with entities unescaped. Markup that was
+    escaped once more (``&lt;p&gt;``, common in feeds) is stripped too."""
+    text = _strip_once(markup)
+    # Each pass that changes the text makes it shorter, so this ends.
+    while _TAG_LIKE.search(text):
+        stripped = _strip_once(text)
+        if stripped == text:
+            break
+        text = stripped
+    # What the parser hands back verbatim (an unclosed comment or tag at the
+    # end) is removed last, so no tag survives into the text.
+    return tidy_text(_UNCLOSED_TAG.sub("", _TAG_LIKE.sub("", text)))
+
+
+def _strip_once(markup: str) -> str:
     if "<" not in markup:
-        return tidy_text(html.unescape(markup))
+        return html.unescape(markup)
     collector = _TextCollector()
     collector.feed(markup)
     collector.close()
-    return tidy_text("".join(collector.parts))
+    return "".join(collector.parts)
 
 
 def tidy_text(text: str) -> str:
