@@ -233,7 +233,11 @@ def given_names(
         if first in taken or token.is_stop:
             continue
         if match_id != before:
-            if first in other_entities or first in model_people:
+            # "said Dewi, 26," and "Joseph, a 27-year-old" name people whatever the model says.
+            strong = (first > 0 and doc[first - 1].lower_ in ("said", "says", "told")) or (
+                end - start > 3 and doc[start + 2].lower_ in ("a", "an")
+            )
+            if first in model_people or (first in other_entities and not strong):
                 continue
             # "said Somchai Boonmee, 58": the words before belong to the name.
             while (

@@ -190,3 +190,31 @@ def test_user_gazetteer_extends_the_bundled_one(tmp_path: Path):
     record = analyze_record("t", next(extractor.extract([("t", text)])))
     assert record["RECRUITER"] == ["Golden Lotus"]
     assert "Myawaddy" in record["LOCATION"]
+
+
+def test_country_inside_an_organisation_name_stays_in_the_name(analyze):
+    record = analyze(
+        "The Bank of Thailand said scam proceeds were laundered through mule accounts."
+    )
+    assert record["ORG"] == ["Bank of Thailand"]
+    assert record["LOCATION"] == []
+
+
+def test_name_given_with_an_age_is_a_person(analyze):
+    record = analyze(
+        '"The agency said all the papers were legal," said Dewi, 26, who was trafficked '
+        "to a scam compound."
+    )
+    assert record["PERSON"] == ["Dewi"]
+
+
+def test_bare_brokers_recruit_but_crypto_brokers_do_not(analyze):
+    recruiting = analyze("Brokers promised the villagers factory jobs and took their passports.")
+    laundering = analyze("Stolen funds were cashed out through over-the-counter brokers.")
+    assert recruiting["RECRUITER"] == ["recruitment agent"]
+    assert laundering["RECRUITER"] == []
+
+
+def test_possessive_country_before_an_institution_is_not_a_place(analyze):
+    record = analyze("Malaysia's prime minister hosted talks on scam compounds in Myawaddy.")
+    assert record["LOCATION"] == ["Myawaddy"]

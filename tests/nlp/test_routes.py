@@ -61,3 +61,41 @@ def test_summary_journey_covered_by_its_legs_is_dropped(analyze):
         ("Aranyaprathet", "Poipet"),
         ("Buriram", "Aranyaprathet"),
     ]
+
+
+def test_places_listed_together_share_their_role(analyze):
+    record = analyze(
+        "Prosecutors said the network trafficked workers from China, Indonesia and Vietnam "
+        "to Cambodia, where they were forced to run online scams."
+    )
+    assert sorted((o, d) for o, d, _, _ in routes(record)) == [
+        ("China", "Cambodia"),
+        ("Indonesia", "Cambodia"),
+        ("Vietnam", "Cambodia"),
+    ]
+
+
+def test_intercepted_journey_is_not_a_route(analyze):
+    record = analyze(
+        "Immigration officers stopped four women about to board a flight to Bangkok after "
+        "finding messages from a recruiter for a scam compound."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_journeys_in_an_off_topic_story_are_not_routes(analyze):
+    record = analyze(
+        "Millions began the journey home for the holiday, with train tickets from "
+        "Ho Chi Minh City to Hanoi sold out and buses taking families to Hue."
+    )
+    assert record["ROUTES"] == []
+    assert record["relevant"] is False
+
+
+def test_leg_without_a_verb_takes_the_mode_of_the_leg_before(analyze):
+    record = analyze(
+        "The trafficking victims were first flown to Dubai, then on to Bangkok, and finally "
+        "driven to Mae Sot."
+    )
+    assert ("Dubai", "Bangkok", (), "air") in routes(record)
+    assert ("Bangkok", "Mae Sot", (), "land") in routes(record)
