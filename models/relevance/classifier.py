@@ -26,7 +26,6 @@ MODEL_FORMAT = 1
 # these as "untrusted" until we name them; anything outside this set is refused.
 TRUSTED_TYPES: frozenset[str] = frozenset(
     {
-        "builtins.bool",
         "builtins.dict",
         "builtins.float",
         "builtins.int",
@@ -35,11 +34,9 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "builtins.tuple",
         "numpy.dtype",
         "numpy.float64",
-        "numpy.int64",
         "numpy.ndarray",
-        "scipy.sparse._csr.csr_matrix",
+        "sklearn.feature_extraction.text.HashingVectorizer",
         "sklearn.feature_extraction.text.TfidfTransformer",
-        "sklearn.feature_extraction.text.TfidfVectorizer",
         "sklearn.linear_model._logistic.LogisticRegression",
         "sklearn.pipeline.FeatureUnion",
         "sklearn.pipeline.Pipeline",

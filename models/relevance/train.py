@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import skops.io
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, brier_score_loss, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
@@ -82,6 +82,24 @@ def read_training(path: Path = TRAINING_PATH) -> list[LabelledText]:
     return rows
 
 
+HASH_FEATURES = 2**19
+
+
+def _tfidf(**hashing_options) -> Pipeline:
+    # Hashing instead of a fitted vocabulary: a vocabulary dict of tens of
+    # thousands of n-grams makes the skops file slow to write and to load,
+    # while hashed counts leave only numpy arrays to store. With 2**19 buckets
+    # per analyser, collisions among a few tens of thousands of n-grams are rare.
+    counts = HashingVectorizer(
+        n_features=HASH_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        strip_accents="unicode",
+        **hashing_options,
+    )
+    return Pipeline([("counts", counts), ("tfidf", TfidfTransformer(sublinear_tf=True))])
+
+
 def build_pipeline(seed: int = FIT_SEED) -> Pipeline:
     """Word 1-2gram and character 3-5gram tf-idf into a logistic regression.
 
@@ -89,33 +107,26 @@ def build_pipeline(seed: int = FIT_SEED) -> Pipeline:
     character n-grams cope with spelling variants and inflections
     (Myawaddy/Myawadi, recruit/recruiter/recruited) that a small training set
     cannot list. Logistic regression gives probabilities directly, and the
-    cross-validated Brier score below checks that they are usable.
+    cross-validated Brier score below checks that they are usable. C=100 was
+    chosen on cross-validation alone, with an earlier vocabulary-based variant
+    of these features (C=1, 10 and 100 tied on accuracy; C=1 left the
+    probabilities bunched near 0.5, Brier 0.11 against 0.03).
     """
     features = FeatureUnion(
         [
-            (
-                "words",
-                TfidfVectorizer(
-                    ngram_range=(1, 2),
-                    sublinear_tf=True,
-                    strip_accents="unicode",
-                    min_df=1,
-                ),
-            ),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=(3, 5),
-                    sublinear_tf=True,
-                    strip_accents="unicode",
-                    min_df=2,
-                ),
-            ),
+            ("words", _tfidf(analyzer="word", ngram_range=(1, 2))),
+            ("chars", _tfidf(analyzer="char_wb", ngram_range=(3, 5))),
         ]
     )
+    # The dual liblinear solver suits far more features than documents: it
+    # fits in a fraction of a second where lbfgs takes many.
     classifier = LogisticRegression(
-        C=10.0, class_weight="balanced", max_iter=5000, random_state=seed
+        C=100.0,
+        class_weight="balanced",
+        solver="liblinear",
+        dual=True,
+        max_iter=5000,
+        random_state=seed,
     )
     return Pipeline([("features", features), ("classifier", classifier)])
 
