@@ -1,0 +1,544 @@
+"""What is new or growing in a date window, each claim traced to its documents.
+
+Everything here is computed from what the ``GraphStore`` protocol returns
+(``documents``, ``edges``, ``entity``), so both backends give the same report.
+The analysis functions are pure: they take lists of ``DocumentSummary`` and
+``Edge`` and return frozen records; ``trends_report`` is the one place that
+reads a store.
+
+Counting unit. The protocol gives, per relevant document, the entities it
+mentions (not how often), and per relation its evidence sentences with their
+documents. So every count here is *documents*: an entity counts once per
+relevant document that mentions it, a relation once per document with
+evidence for it. A long article repeating a name therefore cannot make a burst
+on its own.
+
+Bursts. For each entity and relation, the window is split into a recent
+period (the last ``recent_weeks`` weeks, ending on ``until``) and a baseline
+(the rest of the window before it). The baseline rate is smoothed with a
+Gamma(``prior_count``, ``prior_weeks``) prior, ``rate = (b + prior_count) /
+(baseline_weeks + prior_weeks)``, so an item never seen before has a small,
+non-zero expected rate rather than zero. Under "nothing changed" the recent
+count is Poisson with mean ``expected = rate * recent_weeks``; the p-value is
+the one-sided upper tail ``P(X >= k)``. Items with at least ``min_count``
+recent documents and ``p <= max_p_value`` are bursts, ranked by
+``score = -log10(p)``; the Benjamini-Hochberg q-value over every item tested
+is given too, since many items are tested at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from scipy.stats import poisson
+
+from graph.batch import split_key
+from graph.model import DocumentSummary, Edge, GraphStore
+from ingest.errors import ConfigError
+from nlp.taxonomy import CO_OCCURS, ENTITY_RELATION_TYPES, ROUTE
+
+RECENT_WEEKS = 4
+MIN_COUNT = 3
+MAX_P_VALUE = 0.01
+PRIOR_COUNT = 0.5  # pseudo-documents in the baseline, so unseen items get a small rate
+PRIOR_WEEKS = 1.0  # pseudo-weeks those are spread over
+DOCUMENTS_PER_ITEM = 25  # documents listed behind one item (the count says how many in all)
+ENTITY_SERIES = 20  # most mentioned entities whose series the report carries
+# CO_OCCURS says only "in the same sentence": too many to read as news.
+EMERGING_RELATION_TYPES: tuple[str, ...] = tuple(
+    t for t in ENTITY_RELATION_TYPES if t != CO_OCCURS)
+_PAGE = 500  # documents read per call
+
+
+# -- records ---------------------------------------------------------------
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document behind a claim; ``sentence`` is the evidence, when there is one."""
+
+    id: str
+    title: str
+    date: str
+    url: str
+    source: str = ""
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    """Documents per ISO week and per month, aligned with ``TrendCounts.weeks``/``months``."""
+
+    key: str  # entity key, label or relation type
+    name: str
+    total: int
+    weekly: tuple[int, ...]
+    monthly: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TrendCounts:
+    weeks: tuple[str, ...]  # ISO weeks "YYYY-Www" the window touches, ascending
+    months: tuple[str, ...]  # "YYYY-MM", ascending
+    documents: Series  # relevant documents
+    by_label: tuple[Series, ...]  # entity mentions (one per document) per label
+    by_relation: tuple[Series, ...]  # (relation, document) pairs per relation type
+    by_entity: tuple[Series, ...]  # per entity, most mentioned first
+    by_route_mode: tuple[Series, ...] = ()  # (route, document) pairs per ROUTE mode
+
+
+@dataclass(frozen=True)
+class Burst:
+    kind: str  # "entity" or "relation"
+    key: str  # entity key, or "TYPE|source|target|mode"
+    label: str  # entity label, or relation type
+    name: str
+    recent_count: int
+    baseline_count: int
+    recent_weeks: float
+    baseline_weeks: float
+    expected: float  # recent documents expected at the baseline rate
+    rate_ratio: float  # recent rate / smoothed baseline rate
+    p_value: float
+    q_value: float  # Benjamini-Hochberg over all items tested
+    score: float  # -log10(p_value)
+    first_seen: str  # all-time first date
+    document_count: int  # recent documents behind it
+    documents: tuple[SourceDocument, ...]  # the recent ones, newest first
+
+
+@dataclass(frozen=True)
+class FirstSeen:
+    key: str
+    label: str
+    name: str
+    first_seen: str
+    document_count: int
+    documents: tuple[SourceDocument, ...]  # in the window, oldest first
+
+
+@dataclass(frozen=True)
+class NewRelation:
+    type: str
+    source: str
+    target: str
+    modes: tuple[str, ...]
+    first_seen: str
+    document_count: int
+    documents: tuple[SourceDocument, ...]  # evidence in the window, oldest first
+
+
+@dataclass(frozen=True)
+class ModeChange:
+    source: str
+    target: str
+    mode: str  # the new mode
+    first_seen: str
+    previous_modes: tuple[str, ...]  # modes reported for the pair before
+    previous_last_seen: str
+    document_count: int
+    documents: tuple[SourceDocument, ...]  # evidence for the new mode, oldest first
+    previous_documents: tuple[SourceDocument, ...]  # newest evidence of the earlier modes
+
+
+@dataclass(frozen=True)
+class TrendSettings:
+    recent_weeks: int = RECENT_WEEKS
+    min_count: int = MIN_COUNT
+    max_p_value: float = MAX_P_VALUE
+    prior_count: float = PRIOR_COUNT
+    prior_weeks: float = PRIOR_WEEKS
+    relation_types: tuple[str, ...] = EMERGING_RELATION_TYPES
+
+
+@dataclass(frozen=True)
+class TrendsReport:
+    since: str
+    until: str
+    recent_since: str  # first day of the recent period
+    settings: TrendSettings
+    relevant_documents: int
+    counts: TrendCounts
+    bursts: tuple[Burst, ...]
+    first_seen: tuple[FirstSeen, ...]
+    new_relations: tuple[NewRelation, ...]
+    mode_changes: tuple[ModeChange, ...]
+    themes: tuple = ()  # graph.themes.Theme
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        """Plain dicts, lists, strings and numbers (``json.dumps`` takes it as is)."""
+        return _plain(asdict(self))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# -- dates -----------------------------------------------------------------
+def parse_day(value: str | None, what: str) -> date | None:
+    """``value`` as a date, None for None; ``what`` names it in the error."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        raise ConfigError(f"{what} {value!r}: not a date (expected YYYY-MM-DD)") from None
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _weeks_between(first: date, last: date) -> tuple[str, ...]:
+    start = first - timedelta(days=first.weekday())
+    weeks = []
+    while start <= last:
+        weeks.append(iso_week(start))
+        start += timedelta(days=7)
+    return tuple(weeks)
+
+
+def _months_between(first: date, last: date) -> tuple[str, ...]:
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
+
+
+def _in(day: str, since: str, until: str) -> bool:
+    return since <= day[:10] <= until
+
+
+# -- counts ----------------------------------------------------------------
+def _series(key: str, name: str, dates: Iterable[str], weeks: Sequence[str],
+            months: Sequence[str]) -> Series:
+    dates = list(dates)
+    by_week = Counter(iso_week(date.fromisoformat(d[:10])) for d in dates)
+    by_month = Counter(d[:7] for d in dates)
+    return Series(key=key, name=name, total=len(dates),
+                  weekly=tuple(by_week.get(w, 0) for w in weeks),
+                  monthly=tuple(by_month.get(m, 0) for m in months))
+
+
+def entity_name(key: str) -> str:
+    return split_key(key)[1]
+
+
+def relation_key(edge: Edge) -> str:
+    return "|".join((edge.type, edge.source, edge.target, edge.mode))
+
+
+def relation_name(edge: Edge) -> str:
+    arrow = f" -[{edge.type}{' ' + edge.mode if edge.mode else ''}]-> "
+    return entity_name(edge.source) + arrow + entity_name(edge.target)
+
+
+def _evidence_documents(edge: Edge, since: str, until: str) -> dict[str, SourceDocument]:
+    """One SourceDocument per document with evidence in the window (its first sentence)."""
+    found: dict[str, SourceDocument] = {}
+    for item in sorted(edge.evidence, key=lambda e: (e.date, e.doc_id)):
+        if _in(item.date, since, until) and item.doc_id not in found:
+            found[item.doc_id] = SourceDocument(
+                id=item.doc_id, title=item.title, date=item.date[:10], url=item.url,
+                source=item.source, sentence=item.sentence)
+    return found
+
+
+def trend_counts(documents: Sequence[DocumentSummary], edges: Sequence[Edge], since: str,
+                 until: str, entities: Iterable[str] = (),
+                 entity_limit: int = ENTITY_SERIES) -> TrendCounts:
+    """Counts per week and month over [since, until]: relevant documents, entity
+    mentions per label, relation evidence per type, and the series of the
+    ``entity_limit`` most mentioned entities plus those in ``entities``."""
+    weeks = _weeks_between(date.fromisoformat(since), date.fromisoformat(until))
+    months = _months_between(date.fromisoformat(since), date.fromisoformat(until))
+    docs = [d for d in documents if d.relevant and _in(d.published, since, until)]
+    entity_dates: dict[str, list[str]] = defaultdict(list)
+    for doc in docs:
+        for key in doc.entities:
+            entity_dates[key].append(doc.published)
+    label_dates: dict[str, list[str]] = defaultdict(list)
+    for key, dates in entity_dates.items():
+        label_dates[split_key(key)[0]].extend(dates)
+    relation_dates: dict[str, list[str]] = defaultdict(list)
+    mode_dates: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        dates = [d.date for d in _evidence_documents(edge, since, until).values()]
+        relation_dates[edge.type].extend(dates)
+        if edge.type == ROUTE:
+            mode_dates[edge.mode or "unknown"].extend(dates)
+    ranked = sorted(entity_dates, key=lambda k: (-len(entity_dates[k]), k))[:entity_limit]
+    chosen = list(dict.fromkeys([*ranked, *(k for k in entities if k in entity_dates)]))
+    return TrendCounts(
+        weeks=weeks, months=months,
+        documents=_series("documents", "relevant documents",
+                          (d.published for d in docs), weeks, months),
+        by_label=tuple(_series(label, label, label_dates[label], weeks, months)
+                       for label in sorted(label_dates)),
+        by_relation=tuple(_series(t, t, relation_dates[t], weeks, months)
+                          for t in sorted(relation_dates) if relation_dates[t]),
+        by_entity=tuple(_series(k, entity_name(k), entity_dates[k], weeks, months)
+                        for k in chosen),
+        by_route_mode=tuple(_series(m, m, mode_dates[m], weeks, months)
+                            for m in sorted(mode_dates) if mode_dates[m]),
+    )
+
+
+# -- bursts ----------------------------------------------------------------
+def poisson_burst_p_value(recent_count: int, baseline_count: int, recent_weeks: float,
+                          baseline_weeks: float, prior_count: float = PRIOR_COUNT,
+                          prior_weeks: float = PRIOR_WEEKS) -> tuple[float, float, float]:
+    """(p_value, expected, rate_ratio): the chance of ``recent_count`` or more
+    in ``recent_weeks`` at the prior-smoothed baseline rate (one-sided Poisson)."""
+    rate = (baseline_count + prior_count) / (baseline_weeks + prior_weeks)
+    expected = rate * recent_weeks
+    p_value = float(poisson.sf(recent_count - 1, expected)) if recent_count > 0 else 1.0
+    ratio = (recent_count / recent_weeks) / rate if recent_weeks > 0 else math.inf
+    return p_value, expected, ratio
+
+
+def _benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    q = [1.0] * len(p_values)
+    running = 1.0
+    for rank in range(len(order), 0, -1):
+        i = order[rank - 1]
+        running = min(running, p_values[i] * len(p_values) / rank)
+        q[i] = running
+    return q
+
+
+@dataclass(frozen=True)
+class _Item:
+    kind: str
+    key: str
+    label: str
+    name: str
+    first_seen: str
+    dated: dict[str, SourceDocument]  # documents in the window by id
+
+
+def find_bursts(items: Sequence[_Item], since: str, until: str, recent_since: str,
+                settings: TrendSettings) -> list[Burst]:
+    recent_days = (date.fromisoformat(until) - date.fromisoformat(recent_since)).days + 1
+    baseline_days = (date.fromisoformat(recent_since) - date.fromisoformat(since)).days
+    recent_weeks, baseline_weeks = recent_days / 7, max(baseline_days, 0) / 7
+    tested = []
+    for item in items:
+        recent = [d for d in item.dated.values() if d.date >= recent_since]
+        baseline = len(item.dated) - len(recent)
+        if not recent:
+            continue
+        p, expected, ratio = poisson_burst_p_value(
+            len(recent), baseline, recent_weeks, baseline_weeks, settings.prior_count,
+            settings.prior_weeks)
+        tested.append((item, recent, baseline, p, expected, ratio))
+    q_values = _benjamini_hochberg([t[3] for t in tested])
+    bursts = []
+    for (item, recent, baseline, p, expected, ratio), q in zip(tested, q_values, strict=True):
+        if len(recent) < settings.min_count or p > settings.max_p_value:
+            continue
+        newest = sorted(recent, key=lambda d: (d.date, d.id), reverse=True)
+        bursts.append(Burst(
+            kind=item.kind, key=item.key, label=item.label, name=item.name,
+            recent_count=len(recent), baseline_count=baseline,
+            recent_weeks=round(recent_weeks, 3), baseline_weeks=round(baseline_weeks, 3),
+            expected=expected, rate_ratio=ratio, p_value=p, q_value=q,
+            score=-math.log10(max(p, 1e-300)), first_seen=item.first_seen,
+            document_count=len(recent), documents=tuple(newest[:DOCUMENTS_PER_ITEM])))
+    return sorted(bursts, key=lambda b: (-b.score, -b.rate_ratio, b.kind, b.key))
+
+
+# -- new things --------------------------------------------------------------
+def _oldest_first(docs: Iterable[SourceDocument]) -> tuple[SourceDocument, ...]:
+    return tuple(sorted(docs, key=lambda d: (d.date, d.id))[:DOCUMENTS_PER_ITEM])
+
+
+def _first_date(edge: Edge) -> str:
+    return min((e.date[:10] for e in edge.evidence), default=edge.first_seen)
+
+
+def find_new_relations(edges: Sequence[Edge], since: str, until: str,
+                       types: Sequence[str]) -> list[NewRelation]:
+    """Pairs (type, source, target), any mode, whose first evidence ever is in the window."""
+    pairs: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
+    for edge in edges:
+        if edge.type in types:
+            pairs[(edge.type, edge.source, edge.target)].append(edge)
+    found = []
+    for (type_, source, target), group in sorted(pairs.items()):
+        first = min(_first_date(e) for e in group)
+        if not _in(first, since, until):
+            continue
+        docs: dict[str, SourceDocument] = {}
+        for edge in group:
+            for doc_id, doc in _evidence_documents(edge, since, until).items():
+                docs.setdefault(doc_id, doc)
+        found.append(NewRelation(
+            type=type_, source=source, target=target,
+            modes=tuple(sorted({e.mode for e in group})), first_seen=first,
+            document_count=len(docs), documents=_oldest_first(docs.values())))
+    return sorted(found, key=lambda r: (r.first_seen, r.type, r.source, r.target), reverse=True)
+
+
+def find_mode_changes(edges: Sequence[Edge], since: str, until: str) -> list[ModeChange]:
+    """Routes whose (origin, destination) gained, in the window, a named mode it
+    never had before while an earlier report gave it another named mode."""
+    unnamed = {"", "unknown"}
+    by_pair: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for edge in edges:
+        if edge.type == ROUTE and edge.mode not in unnamed:
+            by_pair[(edge.source, edge.target)].append(edge)
+    changes = []
+    for (source, target), group in sorted(by_pair.items()):
+        for edge in group:
+            first = _first_date(edge)
+            if not _in(first, since, until):
+                continue
+            earlier = [e for e in group if e.mode != edge.mode and _first_date(e) < first]
+            if not earlier:
+                continue
+            before = [ev for e in earlier for ev in e.evidence if ev.date[:10] < first]
+            before.sort(key=lambda ev: (ev.date, ev.doc_id), reverse=True)
+            previous = {}
+            for ev in before:
+                previous.setdefault(ev.doc_id, SourceDocument(
+                    id=ev.doc_id, title=ev.title, date=ev.date[:10], url=ev.url,
+                    source=ev.source, sentence=ev.sentence))
+            docs = _evidence_documents(edge, since, until)
+            changes.append(ModeChange(
+                source=source, target=target, mode=edge.mode, first_seen=first,
+                previous_modes=tuple(sorted({e.mode for e in earlier})),
+                previous_last_seen=before[0].date[:10] if before else "",
+                document_count=len(docs), documents=_oldest_first(docs.values()),
+                previous_documents=tuple(list(previous.values())[:DOCUMENTS_PER_ITEM])))
+    return sorted(changes, key=lambda c: (c.first_seen, c.source, c.target, c.mode),
+                  reverse=True)
+
+
+def find_first_seen(documents: Sequence[DocumentSummary], first_seen: dict[str, str],
+                    since: str, until: str) -> list[FirstSeen]:
+    """Entities mentioned in the window whose all-time first mention
+    (``first_seen[key]``) falls in it, newest first."""
+    docs_of: dict[str, list[SourceDocument]] = defaultdict(list)
+    for doc in documents:
+        if doc.relevant and _in(doc.published, since, until):
+            for key in doc.entities:
+                docs_of[key].append(_source_document(doc))
+    found = [
+        FirstSeen(key=key, label=split_key(key)[0], name=entity_name(key),
+                  first_seen=first_seen[key], document_count=len(docs),
+                  documents=_oldest_first(docs))
+        for key, docs in docs_of.items()
+        if key in first_seen and _in(first_seen[key], since, until)
+    ]
+    return sorted(found, key=lambda f: (-f.document_count, f.first_seen, f.key))
+
+
+def _source_document(doc: DocumentSummary) -> SourceDocument:
+    return SourceDocument(id=doc.id, title=doc.title, date=doc.published[:10], url=doc.url,
+                          source=doc.source)
+
+
+# -- the report ----------------------------------------------------------------
+def read_relevant_documents(graph: GraphStore, since: str | None, until: str | None
+                            ) -> list[DocumentSummary]:
+    """Every relevant document published in the window, newest first."""
+    found: list[DocumentSummary] = []
+    while True:
+        page = graph.documents(since=since, until=until, relevant_only=True, limit=_PAGE,
+                               offset=len(found))
+        found.extend(page)
+        if len(page) < _PAGE:
+            return found
+
+
+def resolve_window(since: str | None, until: str | None,
+                   documents: Sequence[DocumentSummary]) -> tuple[str, str]:
+    """Validated ISO ends; an open end becomes the oldest/newest document's date."""
+    start, end = parse_day(since, "--since"), parse_day(until, "--until")
+    if start and end and start > end:
+        raise ConfigError(f"--since {since} is after --until {until}")
+    dates = [d.published[:10] for d in documents]
+    today = date.today().isoformat()
+    resolved_until = end.isoformat() if end else max(dates, default=today)
+    resolved_since = start.isoformat() if start else min(dates, default=resolved_until)
+    return resolved_since, resolved_until
+
+
+def trends_report(graph: GraphStore, documents=None, since: str | None = None,
+                  until: str | None = None, *, settings: TrendSettings | None = None,
+                  entities: Sequence[str] = (), entity_limit: int = ENTITY_SERIES,
+                  n_themes: int | None = None) -> TrendsReport:
+    """Counts, bursts, first-seen entities, new relations, route mode changes
+    and (when ``documents``, an ``ingest.store.DocumentStore``, is given) themes
+    for the relevant documents published in [since, until]."""
+    settings = settings or TrendSettings()
+    if settings.recent_weeks < 1:
+        raise ConfigError(f"recent weeks {settings.recent_weeks}: must be at least 1")
+    parse_day(since, "--since"), parse_day(until, "--until")  # fail before reading
+    docs = read_relevant_documents(graph, since, until)
+    since, until = resolve_window(since, until, docs)
+    recent_start = max(date.fromisoformat(until) - timedelta(days=7 * settings.recent_weeks - 1),
+                       date.fromisoformat(since))
+    recent_since = recent_start.isoformat()
+
+    # Edges up to ``until`` from the start of time: their evidence dates tell
+    # what is new; the window's part is cut out here.
+    history = graph.edges(None, None, until)
+    in_window = [e for e in history if any(_in(ev.date, since, until) for ev in e.evidence)]
+
+    entity_docs: dict[str, dict[str, SourceDocument]] = defaultdict(dict)
+    for doc in docs:
+        for key in doc.entities:
+            entity_docs[key][doc.id] = _source_document(doc)
+    first_seen: dict[str, str] = {}
+    for key in entity_docs:
+        node = graph.entity(key)
+        if node is not None and node.first_seen:
+            first_seen[key] = node.first_seen[:10]
+
+    items = [
+        _Item("entity", key, split_key(key)[0], entity_name(key), first_seen.get(key, ""), found)
+        for key, found in sorted(entity_docs.items())
+    ]
+    items += [
+        _Item("relation", relation_key(e), e.type, relation_name(e), _first_date(e),
+              _evidence_documents(e, since, until))
+        for e in in_window if e.type in settings.relation_types
+    ]
+    bursts = find_bursts(items, since, until, recent_since, settings)
+    first = find_first_seen(docs, first_seen, since, until)
+    emerging = [b.key for b in bursts if b.kind == "entity"] + [f.key for f in first]
+    counts = trend_counts(docs, in_window, since, until,
+                          entities=[*entities, *emerging], entity_limit=entity_limit)
+    themes: tuple = ()
+    notes: list[str] = []
+    if documents is not None:
+        from graph.themes import themes_for_window
+
+        themes = tuple(themes_for_window(docs, documents, n_themes=n_themes))
+    else:
+        notes.append("themes left out: no document store given")
+    if date.fromisoformat(recent_since) <= date.fromisoformat(since):
+        notes.append("the window is no longer than the recent period: no baseline, "
+                     "so bursts rest on the prior alone")
+    return TrendsReport(
+        since=since, until=until, recent_since=recent_since, settings=settings,
+        relevant_documents=len(docs), counts=counts, bursts=tuple(bursts),
+        first_seen=tuple(first),
+        new_relations=tuple(find_new_relations(history, since, until, settings.relation_types)),
+        mode_changes=tuple(find_mode_changes(history, since, until)),
+        themes=themes, notes=tuple(notes),
+    )
