@@ -299,7 +299,7 @@ def is_adjective_use(span: Span, rules: EntityRules) -> bool:
                 return True
         # "US agency", "US Department of Justice", "US-based": abbreviations used as modifiers.
         if span.text in rules.abbreviated_countries and (
-            following.pos_ in ("NOUN", "PROPN", "ADJ") or following.text == "-"
+            following.tag_.startswith(("NN", "JJ")) or following.text == "-"
         ):
             return True
         if following.is_lower and following.lower_ in rules.adjective_heads:
