@@ -41,7 +41,11 @@ from nlp.taxonomy import CO_OCCURS, ENTITY_LABELS, ENTITY_RELATION_TYPES, LOCATI
 
 try:
     from nlp.geo import coordinates as _coordinates  # a gazetteer lookup, when nlp offers one
-except ImportError:
+except ModuleNotFoundError as missing:
+    if missing.name != "nlp.geo":
+        raise  # nlp.geo exists but imports something absent: a real error
+    _coordinates = None
+except ImportError:  # nlp.geo without a coordinates() yet
     _coordinates = None
 
 log = logging.getLogger(__name__)
