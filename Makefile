@@ -4,7 +4,7 @@
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-export SCAMTRACE_HOME ?= $(CURDIR)/.scamtrace/demo
+DEMO_HOME ?= $(CURDIR)/.scamtrace/demo
 
 .PHONY: setup demo test test-fast lint bench clean
 
@@ -20,9 +20,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 
 demo: setup
-	$(BIN)/scamtrace run
-	$(BIN)/scamtrace status
-	$(BIN)/scamtrace dashboard
+	$(BIN)/scamtrace --home $(DEMO_HOME) run
+	$(BIN)/scamtrace --home $(DEMO_HOME) status
+	$(BIN)/scamtrace --home $(DEMO_HOME) dashboard
 
 test: setup
 	scripts/test
