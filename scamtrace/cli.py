@@ -7,6 +7,7 @@ errors into a one-line message and a non-zero exit.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -79,7 +80,13 @@ def cli(ctx: click.Context, home: Path | None, config_file: Path | None, verbose
 def _summary(title: str, report: object) -> None:
     if report is None:
         return
-    text = report.summary() if hasattr(report, "summary") else str(report)
+    if hasattr(report, "summary"):
+        text = report.summary()
+    elif dataclasses.is_dataclass(report):
+        fields = dataclasses.asdict(report).items()
+        text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in fields)
+    else:
+        text = str(report)
     err_console.print(f"[bold]{title}:[/] {escape(text)}", highlight=False, soft_wrap=True)
 
 
