@@ -371,7 +371,8 @@ def _first_date(edge: Edge) -> str:
 
 def find_new_relations(edges: Sequence[Edge], since: str, until: str,
                        types: Sequence[str]) -> list[NewRelation]:
-    """Pairs (type, source, target), any mode, whose first evidence ever is in the window."""
+    """Pairs (type, source, target), any mode, whose first evidence ever is in the
+    window; most documents first, then newest first."""
     pairs: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
     for edge in edges:
         if edge.type in types:
@@ -389,7 +390,10 @@ def find_new_relations(edges: Sequence[Edge], since: str, until: str,
             type=type_, source=source, target=target,
             modes=tuple(sorted({e.mode for e in group})), first_seen=first,
             document_count=len(docs), documents=_oldest_first(docs.values())))
-    return sorted(found, key=lambda r: (r.first_seen, r.type, r.source, r.target), reverse=True)
+    # Most documented first, then newest: a link several sources report is the stronger lead.
+    found.sort(key=lambda r: (r.type, r.source, r.target))
+    found.sort(key=lambda r: r.first_seen, reverse=True)
+    return sorted(found, key=lambda r: -r.document_count)
 
 
 def find_mode_changes(edges: Sequence[Edge], since: str, until: str) -> list[ModeChange]:
