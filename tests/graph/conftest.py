@@ -36,8 +36,30 @@ def embedded_store(tmp_path: Path) -> GraphStore:
     return EmbeddedGraphStore(tmp_path / "graph.sqlite")
 
 
-BACKENDS: dict[str, Callable[[Path], GraphStore]] = {"embedded": embedded_store}
-MARKS: dict[str, tuple] = {}
+def neo4j_store(tmp_path: Path) -> GraphStore:
+    """The server scripts/neo4j runs (skip when it is not running, fail when
+    SCAMTRACE_REQUIRE_NEO4J=1)."""
+    import os
+    import subprocess
+
+    from graph.neo4j_store import Neo4jGraphStore
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "neo4j"
+    status = subprocess.run([str(script), "status"], capture_output=True, text=True,
+                            timeout=30, check=False)
+    if status.returncode != 0:
+        reason = "no Neo4j server running: start one with scripts/neo4j start"
+        if os.environ.get("SCAMTRACE_REQUIRE_NEO4J") == "1":
+            pytest.fail(f"{reason} (SCAMTRACE_REQUIRE_NEO4J=1)")
+        pytest.skip(reason)
+    port = status.stdout.rsplit(":", 1)[-1].strip()
+    return Neo4jGraphStore(uri=f"bolt://127.0.0.1:{port}", user="neo4j",
+                           password=os.environ.get("SCAMTRACE_NEO4J_PASSWORD", "scamtrace-dev"))
+
+
+BACKENDS: dict[str, Callable[[Path], GraphStore]] = {
+    "embedded": embedded_store, "neo4j": neo4j_store}
+MARKS: dict[str, tuple] = {"neo4j": (pytest.mark.neo4j,)}
 
 
 @pytest.fixture(params=[pytest.param(name, marks=MARKS.get(name, ())) for name in BACKENDS])

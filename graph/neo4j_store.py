@@ -1,0 +1,835 @@
+"""The Neo4j graph backend: the same records as the embedded store, from a server.
+
+The model (what a user sees in Neo4j Browser):
+
+* ``(:Document {id, title, url, source, published, relevant, language,
+  title_folded})`` for every document synced, relevant or not;
+* ``(:Entity {key, label, name, lat, lon, aliases, search_text, mentions,
+  documents, first_seen, last_seen})`` one per canonical entity, with the
+  same derived all-time figures as the embedded ``entities`` table;
+* ``(:Document)-[:MENTIONS {count, date}]->(:Entity)``;
+* one relationship per edge (type, source, target, mode), of the relation
+  type itself (``(:Entity)-[:ROUTE {edge, mode, via, weight, first_seen,
+  last_seen, dates}]->(:Entity)``); ``edge`` is the edge's identity as one
+  string, ``dates`` the sorted dates of its evidence (one per piece), so a
+  window test or a windowed weight needs no other read;
+* ``(:Evidence {id, edge, type, source, target, mode, doc_id,
+  sentence_index, sentence, date, via})`` one node per piece of evidence,
+  found by ``edge`` (indexed), ``doc_id`` and ``date``;
+* ``(:OpenRoute {...})`` ROUTE statements with an unnamed end, set aside as the
+  embedded store's ``open_routes`` table;
+* ``(:GraphMeta {name: 'graph', high_water_mark, version, schema})``.
+
+Writing follows the embedded backend step for step (see ``graph.embedded``):
+``upsert`` normalises the batch, then in ONE transaction replaces the
+contribution of the batch's documents, merges documents and entities (a new
+coordinate wins, aliases united), recomputes the figures of what it touched,
+drops edges without evidence and entities nothing refers to, and moves the
+high-water mark on the meta node. Every statement is parameterised; the only
+names put into Cypher text are relation types checked against
+``nlp.taxonomy.ENTITY_RELATION_TYPES`` and fixed property names.
+
+Queries return what ``EmbeddedGraphStore`` returns, result for result: the
+figures of a window are computed the same way, ties are broken on the same
+keys, and final orders are applied in Python (so string order is Python's,
+as SQLite's is). Entity search uses the full-text index as a candidate
+filter for one-word ASCII queries and the text index (``CONTAINS``) for the
+rest, then applies the embedded store's exact substring test and order.
+Neighbourhoods and shortest paths walk the graph hop by hop on the server
+and use ``graph.analysis`` for the tie-breaks.
+
+Strings compare by UTF-16 unit in Neo4j and by code point in Python; they
+differ only between characters beyond U+FFFF and those in U+E000-U+FFFF, and
+only a ``LIMIT`` applied on the server could then cut differently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import DriverError, Neo4jError
+
+from graph.analysis import RelationSummary, build_graph, shortest_path_edges
+from graph.batch import OPEN_ROUTES, fold, merged_aliases, normalise_batch
+from graph.embedded import NEIGHBOURHOOD_EVIDENCE, PATH_EVIDENCE, PROFILE_DOCUMENTS
+from graph.model import (
+    DocumentSummary,
+    Edge,
+    EntityNode,
+    EntityProfile,
+    Evidence,
+    GraphBatch,
+    Overview,
+    Subgraph,
+)
+from ingest.errors import StoreError
+from nlp.taxonomy import ENTITY_RELATION_TYPES
+
+SCHEMA_VERSION = "1"
+META = "graph"  # name of the one GraphMeta node
+FULLTEXT_INDEX = "scamtrace_entity_names"
+WORD = re.compile(r"[a-z0-9]+")  # queries the full-text index can answer as *word*
+DELETE_CHUNK = 10_000  # nodes per transaction when clearing
+
+SCHEMA_STATEMENTS = (
+    "CREATE CONSTRAINT scamtrace_entity_key IF NOT EXISTS "
+    "FOR (e:Entity) REQUIRE e.key IS UNIQUE",
+    "CREATE CONSTRAINT scamtrace_document_id IF NOT EXISTS "
+    "FOR (d:Document) REQUIRE d.id IS UNIQUE",
+    "CREATE CONSTRAINT scamtrace_evidence_id IF NOT EXISTS "
+    "FOR (v:Evidence) REQUIRE v.id IS UNIQUE",
+    "CREATE CONSTRAINT scamtrace_meta_name IF NOT EXISTS "
+    "FOR (m:GraphMeta) REQUIRE m.name IS UNIQUE",
+    "CREATE INDEX scamtrace_entity_label IF NOT EXISTS FOR (e:Entity) ON (e.label)",
+    "CREATE INDEX scamtrace_entity_mentions IF NOT EXISTS FOR (e:Entity) ON (e.mentions)",
+    "CREATE INDEX scamtrace_entity_first_seen IF NOT EXISTS FOR (e:Entity) ON (e.first_seen)",
+    "CREATE TEXT INDEX scamtrace_entity_search IF NOT EXISTS FOR (e:Entity) ON (e.search_text)",
+    f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS "
+    "FOR (e:Entity) ON EACH [e.search_text]",
+    "CREATE INDEX scamtrace_document_published IF NOT EXISTS "
+    "FOR (d:Document) ON (d.published)",
+    "CREATE TEXT INDEX scamtrace_document_title IF NOT EXISTS "
+    "FOR (d:Document) ON (d.title_folded)",
+    "CREATE INDEX scamtrace_mention_date IF NOT EXISTS FOR ()-[m:MENTIONS]-() ON (m.date)",
+    "CREATE INDEX scamtrace_evidence_edge IF NOT EXISTS FOR (v:Evidence) ON (v.edge)",
+    "CREATE INDEX scamtrace_evidence_doc IF NOT EXISTS FOR (v:Evidence) ON (v.doc_id)",
+    "CREATE INDEX scamtrace_evidence_date IF NOT EXISTS FOR (v:Evidence) ON (v.date)",
+    "CREATE INDEX scamtrace_open_route_doc IF NOT EXISTS FOR (o:OpenRoute) ON (o.doc_id)",
+    *(f"CREATE INDEX scamtrace_{t.lower()}_edge IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.edge)"
+      for t in ENTITY_RELATION_TYPES),
+)
+
+NODE_FIELDS = ("e.key, e.label, e.name, e.lat, e.lon, e.aliases, e.mentions, e.documents, "
+               "e.first_seen, e.last_seen")
+DOC_FIELDS = "d.id, d.title, d.url, d.source, d.published, d.relevant, d.language"
+# A relationship between two entities as the queries read it.
+EDGE_FIELDS = ("r.edge, type(r), s.key, t.key, r.mode, r.dates, r.via")
+
+
+def relation_type(name: str) -> str:
+    """``name`` if it is an entity-entity relation type of the taxonomy (so it may be
+    written into Cypher as a relationship type), else StoreError."""
+    if name not in ENTITY_RELATION_TYPES:
+        raise StoreError(f"relation type {name!r}: not one of {', '.join(ENTITY_RELATION_TYPES)}")
+    return name
+
+
+def edge_id(type_: str, source: str, target: str, mode: str) -> str:
+    # \x1f cannot occur in keys built by the extractor; it keeps the parts apart.
+    return "\x1f".join((type_, source, target, mode))
+
+
+def _search_text(name: str, aliases: Iterable[str]) -> str:
+    # The same delimited text as the embedded store, so the same substring test applies.
+    return "\x1f" + "\x1f".join([fold(name), *(fold(a) for a in aliases)]) + "\x1f"
+
+
+def _window(expr: str, since: str | None, until: str | None) -> str:
+    """An ``AND ...`` clause restricting ``expr`` (a fixed expression) to $since/$until."""
+    clause = ""
+    if since is not None:
+        clause += f" AND {expr} >= $since"
+    if until is not None:
+        clause += f" AND {expr} <= $until"
+    return clause
+
+
+def _in_window(date: str, since: str | None, until: str | None) -> bool:
+    return (since is None or date >= since) and (until is None or date <= until)
+
+
+class _Relation:
+    """An edge read from the server, with its figures over the window asked."""
+
+    __slots__ = ("id", "type", "source", "target", "mode", "via", "dates")
+
+    def __init__(self, row: Sequence, since: str | None, until: str | None) -> None:
+        self.id, self.type, self.source, self.target, self.mode = row[:5]
+        dates = row[5] or []
+        self.dates = [d for d in dates if _in_window(d, since, until)]
+        self.via = tuple(row[6] or ())
+
+    @property
+    def weight(self) -> int:
+        return len(self.dates)
+
+    @property
+    def order(self) -> tuple[str, str, str, str]:
+        return (self.type, self.source, self.target, self.mode)
+
+
+class Neo4jGraphStore:
+    """The knowledge graph in a Neo4j 5 database (see the module docstring)."""
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str = "neo4j", password: str = "",
+                 database: str | None = None, *, connection_timeout: float = 10.0,
+                 retry_seconds: float = 10.0) -> None:
+        self.uri = uri
+        self.user = user
+        self.database = database
+        self._driver = None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), connection_timeout=connection_timeout,
+                connection_acquisition_timeout=connection_timeout * 2,
+                max_transaction_retry_time=retry_seconds,
+            )
+            self._driver.verify_connectivity()
+            self._ensure_schema()
+        except StoreError:
+            self.close()
+            raise
+        except (Neo4jError, DriverError, OSError, ValueError) as exc:
+            self.close()
+            raise StoreError(f"graph store {uri}: cannot be opened ({_cause(exc)})") from None
+
+    def __repr__(self) -> str:
+        return (f"Neo4jGraphStore(uri={self.uri!r}, user={self.user!r}, "
+                f"database={self.database!r})")
+
+    def __enter__(self) -> Neo4jGraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+
+    # -- plumbing -------------------------------------------------------
+    def _run(self, what: str, work: Callable, *args: Any, write: bool = False) -> Any:
+        """``work(tx, *args)`` in one managed transaction (retried on transient errors)."""
+        if self._driver is None:
+            raise StoreError(f"graph store {self.uri}: {what} failed (the store is closed)")
+        try:
+            with self._driver.session(database=self.database) as session:
+                run = session.execute_write if write else session.execute_read
+                return run(work, *args)
+        except (Neo4jError, DriverError, OSError) as exc:
+            raise StoreError(f"graph store {self.uri}: {what} failed ({_cause(exc)})") from None
+
+    def _ensure_schema(self) -> None:
+        with self._driver.session(database=self.database) as session:
+            for statement in SCHEMA_STATEMENTS:
+                session.run(statement).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+            found = session.execute_write(_meta_schema)
+        if found != SCHEMA_VERSION:
+            raise StoreError(
+                f"graph store {self.uri}: schema version {found}, this scamtrace reads "
+                f"{SCHEMA_VERSION}; clear the database and run `scamtrace build --rebuild`")
+
+    # -- writing --------------------------------------------------------
+    def upsert(self, batch: GraphBatch) -> None:
+        batch = normalise_batch(batch)
+        self._run("write", _upsert, batch, write=True)
+
+    def high_water_mark(self) -> int:
+        def read(tx):
+            row = tx.run("MATCH (m:GraphMeta {name: $name}) RETURN m.high_water_mark",
+                         name=META).single()
+            return 0 if row is None or row[0] is None else int(row[0])
+
+        return self._run("reading the high-water mark", read)
+
+    def clear(self) -> None:
+        # The mark goes first, in its own transaction: a clear cut short leaves a store
+        # that the next sync refills from the start.
+        def reset(tx):
+            tx.run("MERGE (m:GraphMeta {name: $name}) "
+                   "SET m.high_water_mark = 0, m.version = coalesce(m.version, 0) + 1",
+                   name=META)
+
+        self._run("clear", reset, write=True)
+
+        def delete_some(tx, label: str) -> int:
+            # Labels come from this fixed tuple only.
+            return tx.run(f"MATCH (n:{label}) WITH n LIMIT $n DETACH DELETE n RETURN count(*)",
+                          n=DELETE_CHUNK).single()[0]
+
+        for label in ("Evidence", "OpenRoute", "Document", "Entity"):
+            while self._run("clear", delete_some, label, write=True):
+                pass
+
+    # -- queries --------------------------------------------------------
+    def counts(self) -> dict:
+        def read(tx):
+            docs, relevant = tx.run(
+                "MATCH (d:Document) RETURN count(d), "
+                "sum(CASE WHEN d.relevant THEN 1 ELSE 0 END)").single()
+            labels = {r[0]: r[1] for r in tx.run(
+                "MATCH (e:Entity) RETURN e.label, count(*)")}
+            relations = {}
+            for name in ENTITY_RELATION_TYPES:  # count store lookups, one per type
+                n = tx.run(f"MATCH ()-[r:{relation_type(name)}]->() RETURN count(r)").single()[0]
+                if n:
+                    relations[name] = n
+            return {"documents": docs, "relevant_documents": relevant or 0,
+                    "entities": dict(sorted(labels.items())),
+                    "relations": dict(sorted(relations.items()))}
+
+        return self._run("counts", read)
+
+    def search_entities(self, query: str, label: str | None = None, limit: int = 20
+                        ) -> list[EntityNode]:
+        needle = fold(query).replace("\x1f", "")
+        label_clause = " AND e.label = $label" if label is not None else ""
+        if WORD.fullmatch(needle):
+            # The full-text index holds the folded names and aliases as words, and an
+            # ASCII word of letters and digits is never split by its tokenizer, so
+            # *needle* finds every candidate; CONTAINS below keeps the exact ones.
+            source = ("CALL db.index.fulltext.queryNodes($index, $pattern) YIELD node "
+                      "WITH node AS e WHERE e.search_text CONTAINS $needle")
+        else:
+            source = "MATCH (e:Entity) WHERE e.search_text CONTAINS $needle"
+
+        def rank(tx):
+            rows = list(tx.run(
+                f"{source}{label_clause} WITH e, e.search_text CONTAINS $exact AS exact "
+                f"ORDER BY exact DESC, e.mentions DESC, e.key LIMIT $limit "
+                f"RETURN {NODE_FIELDS}, exact",
+                index=FULLTEXT_INDEX, pattern=f"*{needle}*", needle=needle,
+                exact=f"\x1f{needle}\x1f", label=label, limit=limit))
+            return rows
+
+        rows = self._run("entity search", rank)
+        ranked = sorted(rows, key=lambda r: (not r[10], -r[6], r[0]))
+        return [_node(r) for r in ranked[:limit]]
+
+    def entity(self, key: str) -> EntityNode | None:
+        return self._run("entity", lambda tx: _nodes(tx, [key], None, None)).get(key)
+
+    def entity_profile(
+        self, key: str, since: str | None = None, until: str | None = None,
+        neighbour_limit: int = 50, evidence_limit: int = 5,
+    ) -> EntityProfile | None:
+        def read(tx):
+            node = _nodes(tx, [key], since, until).get(key)
+            if node is None:
+                return None
+            window = {"since": since, "until": until}
+            by_month: dict[str, int] = defaultdict(int)
+            for month, n in tx.run(
+                "MATCH (:Document)-[m:MENTIONS]->(e:Entity {key: $key}) WHERE true"
+                f"{_window('m.date', since, until)} "
+                "RETURN substring(m.date, 0, 7), sum(m.count)", key=key, **window):
+                by_month[month] += n
+            relations = [
+                rel for rel in (_Relation(r, since, until) for r in tx.run(
+                    f"MATCH (c:Entity {{key: $key}})-[r]-(:Entity) "
+                    f"WITH r, startNode(r) AS s, endNode(r) AS t RETURN {EDGE_FIELDS}", key=key))
+                if rel.weight]
+
+            def other(rel) -> str:
+                return rel.target if rel.source == key else rel.source
+
+            relations.sort(key=lambda rel: (-rel.weight, other(rel), *rel.order))
+            edges = _complete(tx, relations[:neighbour_limit], since, until, evidence_limit)
+            neighbours = _nodes(tx, {other(e) for e in edges}, since, until)
+            docs = list(tx.run(
+                f"MATCH (d:Document)-[:MENTIONS]->(:Entity {{key: $key}}) WHERE true"
+                f"{_window('d.published', since, until)} "
+                f"RETURN {DOC_FIELDS} ORDER BY d.published DESC, d.id LIMIT $limit",
+                key=key, limit=PROFILE_DOCUMENTS, **window))
+            docs.sort(key=lambda r: (_desc(r[4]), r[0]))
+            return EntityProfile(
+                entity=node,
+                mentions_by_month=tuple(sorted(by_month.items())),
+                neighbours=tuple(
+                    (neighbours[e.target if e.source == key else e.source], e) for e in edges),
+                documents=tuple(_summaries(tx, docs)),
+            )
+
+        return self._run("entity profile", read)
+
+    def neighbourhood(
+        self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
+        since: str | None = None, until: str | None = None, limit: int = 200,
+    ) -> Subgraph:
+        def read(tx):
+            if tx.run("MATCH (e:Entity {key: $key}) RETURN count(e)", key=key).single()[0] == 0:
+                return Subgraph(nodes=(), edges=())
+            reached = {key: 0}
+            frontier = [key]
+            windowed = since is not None or until is not None
+            for hop in range(1, depth + 1):
+                if not frontier:
+                    break
+                found = []
+                for other, dates in tx.run(
+                    "MATCH (n:Entity)-[r]-(o:Entity) WHERE n.key IN $frontier"
+                    + (" AND o.label IN $labels" if labels is not None else "")
+                    + " RETURN o.key, r.dates",
+                    frontier=frontier, labels=list(labels or ()),
+                ):
+                    if other in reached:
+                        continue
+                    if windowed and not any(_in_window(d, since, until) for d in dates or ()):
+                        continue
+                    reached[other] = hop
+                    found.append(other)
+                frontier = found
+            nodes = _nodes(tx, reached, since, until)
+            order = sorted(nodes.values(),
+                           key=lambda n: (n.key != key, reached[n.key], -n.mentions, n.key))[:limit]
+            kept = [n.key for n in order]
+            relations = sorted(
+                (rel for rel in (_Relation(r, since, until) for r in tx.run(
+                    f"MATCH (s:Entity)-[r]->(t:Entity) WHERE s.key IN $kept AND t.key IN $kept "
+                    f"RETURN {EDGE_FIELDS}", kept=kept)) if rel.weight),
+                key=lambda rel: rel.order)
+            edges = _complete(tx, relations, since, until, NEIGHBOURHOOD_EVIDENCE)
+            return Subgraph(nodes=tuple(order), edges=tuple(edges))
+
+        return self._run("neighbourhood", read)
+
+    def shortest_path(self, source: str, target: str, max_hops: int = 6) -> list[Edge]:
+        def read(tx):
+            on_paths = _shortest_path_nodes(tx, source, target, max_hops)
+            if not on_paths:
+                return []
+            relations = [
+                (RelationSummary(t, s, g, mode, weight), ())
+                for t, s, g, mode, weight in tx.run(
+                    "MATCH (s:Entity)-[r]->(t:Entity) WHERE s.key IN $keys AND t.key IN $keys "
+                    "RETURN type(r), s.key, t.key, r.mode, r.weight", keys=sorted(on_paths))
+            ]
+            G = build_graph(((k, k.partition(":")[0]) for k in on_paths), relations)
+            hops = shortest_path_edges(G, source, target, max_hops)
+            path = []
+            for hop in hops:
+                row = tx.run(
+                    f"MATCH (s:Entity {{key: $source}})-[r]->(t:Entity {{key: $target}}) "
+                    f"WHERE r.edge = $edge RETURN {EDGE_FIELDS}",
+                    source=hop.source, target=hop.target, edge=edge_id(*hop.id)).single()
+                if row is not None:
+                    path.extend(_complete(tx, [_Relation(row, None, None)], None, None,
+                                          PATH_EVIDENCE))
+            return path if len(path) == len(hops) else []
+
+        return self._run("shortest path", read)
+
+    def top_entities(
+        self, label: str, since: str | None = None, until: str | None = None, limit: int = 10
+    ) -> list[EntityNode]:
+        return self._run("top entities", _ranked_by_mentions, label, since, until, limit)
+
+    def documents(
+        self, query: str = "", since: str | None = None, until: str | None = None,
+        relevant_only: bool = False, entity: str | None = None, limit: int = 50, offset: int = 0,
+    ) -> list[DocumentSummary]:
+        cypher = ("MATCH (d:Document) WHERE d.title_folded CONTAINS $title"
+                  + _window("d.published", since, until))
+        if relevant_only:
+            cypher += " AND d.relevant"
+        if entity is not None:
+            cypher += " AND EXISTS { (d)-[:MENTIONS]->(:Entity {key: $entity}) }"
+        cypher += (f" RETURN {DOC_FIELDS} ORDER BY d.published DESC, d.id "
+                   "SKIP $offset LIMIT $limit")
+
+        def read(tx):
+            rows = list(tx.run(cypher, title=fold(query), since=since, until=until,
+                               entity=entity, offset=offset, limit=limit))
+            rows.sort(key=lambda r: (_desc(r[4]), r[0]))
+            return _summaries(tx, rows)
+
+        return self._run("documents", read)
+
+    def overview(self, since: str | None = None, until: str | None = None, limit: int = 10
+                 ) -> Overview:
+        window = {"since": since, "until": until}
+
+        def read(tx):
+            docs, relevant = tx.run(
+                f"MATCH (d:Document) WHERE true{_window('d.published', since, until)} "
+                "RETURN count(d), sum(CASE WHEN d.relevant THEN 1 ELSE 0 END)", **window).single()
+            if since is None and until is None:
+                entities = tx.run("MATCH (e:Entity) WHERE e.documents > 0 "
+                                  "RETURN count(e)").single()[0]
+                relations = sum(
+                    tx.run(f"MATCH ()-[r:{relation_type(t)}]->() RETURN count(r)").single()[0]
+                    for t in ENTITY_RELATION_TYPES)
+            else:
+                entities = tx.run(
+                    f"MATCH ()-[m:MENTIONS]->(e:Entity) WHERE true{_window('m.date', since, until)}"
+                    " RETURN count(DISTINCT e)", **window).single()[0]
+                relations = tx.run(
+                    f"MATCH (v:Evidence) WHERE true{_window('v.date', since, until)} "
+                    "RETURN count(DISTINCT v.edge)", **window).single()[0]
+            newest = list(tx.run(
+                f"MATCH (d:Document) WHERE d.relevant{_window('d.published', since, until)} "
+                f"RETURN {DOC_FIELDS} ORDER BY d.published DESC, d.id LIMIT $limit",
+                limit=limit, **window))
+            newest.sort(key=lambda r: (_desc(r[4]), r[0]))
+            first = sorted(
+                tx.run(f"MATCH (e:Entity) WHERE e.first_seen <> ''"
+                       f"{_window('e.first_seen', since, until)} "
+                       "RETURN e.key, e.first_seen ORDER BY e.first_seen DESC, e.key "
+                       "LIMIT $limit", limit=limit, **window),
+                key=lambda r: (_desc(r[1]), r[0]))
+            first_keys = [r[0] for r in first]
+            first_nodes = _nodes(tx, first_keys, since, until)
+            return Overview(
+                documents=docs, relevant_documents=relevant or 0, entities=entities,
+                relations=relations, newest_documents=tuple(_summaries(tx, newest)),
+                top_entities=tuple(_ranked_by_mentions(tx, None, since, until, limit)),
+                first_seen=tuple(first_nodes[k] for k in first_keys),
+            )
+
+        return self._run("overview", read)
+
+    def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
+              until: str | None = None) -> list[Edge]:
+        wanted = [t for t in (ENTITY_RELATION_TYPES if types is None else types)
+                  if t in ENTITY_RELATION_TYPES]
+
+        def read(tx):
+            relations = []
+            for name in wanted:
+                relations += [
+                    rel for rel in (_Relation(r, since, until) for r in tx.run(
+                        f"MATCH (s:Entity)-[r:{relation_type(name)}]->(t:Entity) "
+                        f"RETURN {EDGE_FIELDS}"))
+                    if rel.weight]
+            relations.sort(key=lambda rel: rel.order)
+            return _complete(tx, relations, since, until, None)
+
+        return self._run("edges", read)
+
+    # -- Neo4j extras (not part of GraphStore) ----------------------------
+    def open_route_count(self) -> int:
+        """ROUTE statements kept aside because one end is unnamed."""
+        return self._run("open routes", lambda tx: tx.run(
+            "MATCH (o:OpenRoute) RETURN count(o)").single()[0])
+
+
+# -- transaction functions -------------------------------------------------------
+def _cause(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split())[:300]
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    """A sort key that orders strings descending, for use beside ascending ones."""
+    return tuple(-ord(c) for c in text) + (1,)
+
+
+def _meta_schema(tx) -> str:
+    row = tx.run(
+        "MERGE (m:GraphMeta {name: $name}) "
+        "ON CREATE SET m.schema = $schema, m.version = 0, m.high_water_mark = 0 "
+        "RETURN m.schema", name=META, schema=SCHEMA_VERSION).single()
+    return row[0]
+
+
+def _node(row: Sequence, figures: Sequence | None = None) -> EntityNode:
+    key, label, name, lat, lon, aliases, mentions, documents, first, last = row[:10]
+    if figures is not None:
+        mentions, documents, first, last = figures
+    return EntityNode(
+        key=key, label=label, name=name, mentions=mentions or 0, documents=documents or 0,
+        first_seen=first or "", last_seen=last or "", lat=lat, lon=lon,
+        aliases=tuple(aliases or ()),
+    )
+
+
+def _nodes(tx, keys: Iterable[str], since: str | None, until: str | None
+           ) -> dict[str, EntityNode]:
+    """EntityNodes for these keys with figures over the window (unknown keys left out)."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    if since is None and until is None:
+        rows = tx.run(f"MATCH (e:Entity) WHERE e.key IN $keys RETURN {NODE_FIELDS}", keys=keys)
+        return {r[0]: _node(r) for r in rows}
+    rows = tx.run(
+        f"MATCH (e:Entity) WHERE e.key IN $keys "
+        f"OPTIONAL MATCH (:Document)-[m:MENTIONS]->(e) WHERE true{_window('m.date', since, until)}"
+        f" WITH e, sum(m.count) AS n, count(m) AS docs, min(m.date) AS first, "
+        f"max(m.date) AS last RETURN {NODE_FIELDS}, n, docs, first, last",
+        keys=keys, since=since, until=until)
+    return {r[0]: _node(r, (r[10], r[11], r[12] or "", r[13] or "")) for r in rows}
+
+
+def _ranked_by_mentions(tx, label: str | None, since: str | None, until: str | None,
+                        limit: int) -> list[EntityNode]:
+    label_clause = " AND e.label = $label" if label is not None else ""
+    if since is None and until is None:
+        rows = list(tx.run(
+            f"MATCH (e:Entity) WHERE e.mentions > 0{label_clause} RETURN {NODE_FIELDS} "
+            "ORDER BY e.mentions DESC, e.key LIMIT $limit", label=label, limit=limit))
+        rows.sort(key=lambda r: (-r[6], r[0]))
+        return [_node(r) for r in rows]
+    rows = list(tx.run(
+        f"MATCH (:Document)-[m:MENTIONS]->(e:Entity) WHERE true"
+        f"{_window('m.date', since, until)}{label_clause} "
+        "WITH e.key AS key, sum(m.count) AS n ORDER BY n DESC, key LIMIT $limit RETURN key, n",
+        label=label, limit=limit, since=since, until=until))
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    nodes = _nodes(tx, [r[0] for r in rows], since, until)
+    return [nodes[r[0]] for r in rows]
+
+
+def _complete(tx, relations: list[_Relation], since: str | None, until: str | None,
+              evidence_limit: int | None) -> list[Edge]:
+    """Edges for these relations (kept in their order) with via and up to
+    ``evidence_limit`` evidence (all when None) over the window."""
+    if not relations:
+        return []
+    window = {"since": since, "until": until}
+    clause = _window("v.date", since, until)
+    vias: dict[str, set[str]] = {}
+    if since is not None or until is not None:
+        # Only the evidence in the window names the via of a windowed edge.
+        with_via = [rel.id for rel in relations if rel.via]
+        if with_via:
+            for edge, via in tx.run(
+                f"MATCH (v:Evidence) WHERE v.edge IN $edges{clause} RETURN v.edge, v.via",
+                edges=with_via, **window):
+                vias.setdefault(edge, set()).update(via or ())
+    evidence: dict[str, list[tuple]] = defaultdict(list)
+    ids = [rel.id for rel in relations]
+    if evidence_limit is None:
+        rows = tx.run(
+            f"MATCH (v:Evidence) WHERE v.edge IN $edges{clause} "
+            "OPTIONAL MATCH (d:Document {id: v.doc_id}) "
+            "RETURN v.edge, v.date, v.doc_id, v.sentence_index, v.sentence, "
+            "d.title, d.url, d.source", edges=ids, **window)
+    elif evidence_limit > 0:
+        rows = tx.run(
+            f"UNWIND $edges AS edge CALL (edge) {{ MATCH (v:Evidence {{edge: edge}}) "
+            f"WHERE true{clause} RETURN v ORDER BY v.date DESC, v.doc_id, v.sentence_index "
+            "LIMIT $limit } OPTIONAL MATCH (d:Document {id: v.doc_id}) "
+            "RETURN v.edge, v.date, v.doc_id, v.sentence_index, v.sentence, "
+            "d.title, d.url, d.source", edges=ids, limit=evidence_limit, **window)
+    else:
+        rows = ()
+    for row in rows:
+        evidence[row[0]].append(tuple(row[1:]))
+    edges = []
+    for rel in relations:
+        found = sorted(evidence[rel.id], key=lambda r: (_desc(r[0]), r[1], r[2]))
+        if evidence_limit is not None:
+            found = found[:evidence_limit]
+        windowed = since is not None or until is not None
+        via = tuple(sorted(vias.get(rel.id, ()))) if windowed else rel.via
+        edges.append(Edge(
+            type=rel.type, source=rel.source, target=rel.target, mode=rel.mode,
+            via=via, weight=rel.weight, first_seen=rel.dates[0],
+            last_seen=rel.dates[-1],
+            evidence=tuple(
+                Evidence(doc_id=doc_id, sentence=sentence, date=date, title=title or "",
+                         url=url or "", source=source or "")
+                for date, doc_id, _, sentence, title, url, source in found),
+        ))
+    return edges
+
+
+def _summaries(tx, rows: list) -> list[DocumentSummary]:
+    """DocumentSummaries for (id, title, url, source, published, relevant, language) rows."""
+    keys: dict[str, list[str]] = defaultdict(list)
+    if rows:
+        for doc_id, key in tx.run(
+            "MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE d.id IN $ids "
+            "RETURN d.id, e.key", ids=[r[0] for r in rows]):
+            keys[doc_id].append(key)
+    return [
+        DocumentSummary(id=i, title=t, url=u, source=s, published=p, relevant=bool(rel),
+                        language=lang, entities=tuple(sorted(keys[i])))
+        for i, t, u, s, p, rel, lang in rows
+    ]
+
+
+def _expand(tx, frontier: list[str]) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in tx.run(
+        "MATCH (n:Entity)--(o:Entity) WHERE n.key IN $frontier RETURN DISTINCT n.key, o.key",
+        frontier=frontier)]
+
+
+def _shortest_path_nodes(tx, source: str, target: str, max_hops: int) -> set[str]:
+    """Every node on some shortest source-target path (direction ignored), found by
+    a breadth-first search from both ends; empty when there is none within
+    ``max_hops`` (or the ends are equal or unknown)."""
+    if source == target or max_hops < 1:
+        return set()
+    known = tx.run("MATCH (e:Entity) WHERE e.key IN $keys RETURN count(e)",
+                   keys=[source, target]).single()[0]
+    if known < 2:
+        return set()
+    # Distances and the BFS-tree steps back towards each end.
+    dist = ({source: 0}, {target: 0})
+    back: tuple[dict[str, set[str]], dict[str, set[str]]] = (defaultdict(set), defaultdict(set))
+    frontier = ([source], [target])
+    radius = [0, 0]
+    meet: list[str] = []
+    while not meet:
+        if radius[0] + radius[1] >= max_hops:
+            return set()
+        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+        if not frontier[side]:
+            return set()
+        radius[side] += 1
+        found = []
+        for node, other in _expand(tx, frontier[side]):
+            seen = dist[side].get(other)
+            if seen is None:
+                dist[side][other] = radius[side]
+                found.append(other)
+                seen = radius[side]
+            if seen == radius[side]:
+                back[side][other].add(node)
+        frontier = (found, frontier[1]) if side == 0 else (frontier[0], found)
+        meet = [n for n in found if n in dist[1 - side]]
+    length = radius[0] + radius[1]
+    middle = [n for n in meet if dist[0][n] + dist[1][n] == length]
+    on_paths: set[str] = set()
+    for side in (0, 1):
+        stack = list(middle)
+        while stack:
+            node = stack.pop()
+            if node in on_paths and node not in middle:
+                continue
+            on_paths.add(node)
+            stack.extend(p for p in back[side].get(node, ()) if p not in on_paths)
+    return on_paths
+
+
+def _upsert(tx, batch: GraphBatch) -> None:
+    doc_ids = [d.id for d in batch.documents]
+    touched_entities: set[str] = set()
+    touched_edges: dict[str, tuple[str, str, str]] = {}
+
+    # What these documents contributed before goes; the batch is their whole contribution.
+    touched_entities.update(r[0] for r in tx.run(
+        "MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE d.id IN $ids RETURN DISTINCT e.key",
+        ids=doc_ids))
+    for edge, type_, source, target in tx.run(
+        "MATCH (v:Evidence) WHERE v.doc_id IN $ids "
+        "RETURN DISTINCT v.edge, v.type, v.source, v.target", ids=doc_ids):
+        touched_edges[edge] = (type_, source, target)
+        touched_entities.update((source, target))
+    tx.run("MATCH (d:Document)-[m:MENTIONS]->() WHERE d.id IN $ids DELETE m", ids=doc_ids)
+    tx.run("MATCH (v:Evidence) WHERE v.doc_id IN $ids DETACH DELETE v", ids=doc_ids)
+    tx.run("MATCH (o:OpenRoute) WHERE o.doc_id IN $ids DETACH DELETE o", ids=doc_ids)
+
+    tx.run(
+        "UNWIND $rows AS row MERGE (d:Document {id: row.id}) "
+        "SET d.title = row.title, d.url = row.url, d.source = row.source, "
+        "d.published = row.published, d.relevant = row.relevant, d.language = row.language, "
+        "d.title_folded = row.title_folded",
+        rows=[{"id": d.id, "title": d.title, "url": d.url, "source": d.source,
+               "published": d.published, "relevant": bool(d.relevant), "language": d.language,
+               "title_folded": fold(d.title)} for d in batch.documents])
+
+    stored = {
+        key: (lat, lon, aliases or [])
+        for key, lat, lon, aliases in tx.run(
+            "MATCH (e:Entity) WHERE e.key IN $keys RETURN e.key, e.lat, e.lon, e.aliases",
+            keys=[e.key for e in batch.entities])
+    }
+    rows = []
+    for e in batch.entities:
+        old_lat, old_lon, old_aliases = stored.get(e.key, (None, None, []))
+        aliases = merged_aliases(e.name, old_aliases, e.aliases)
+        rows.append({
+            "key": e.key, "label": e.label, "name": e.name,
+            "lat": e.lat if e.lat is not None else old_lat,
+            "lon": e.lon if e.lon is not None else old_lon,
+            "aliases": list(aliases), "search_text": _search_text(e.name, aliases),
+        })
+        touched_entities.add(e.key)
+    tx.run(
+        "UNWIND $rows AS row MERGE (e:Entity {key: row.key}) "
+        "ON CREATE SET e.mentions = 0, e.documents = 0, e.first_seen = '', e.last_seen = '' "
+        "SET e.label = row.label, e.name = row.name, e.lat = row.lat, e.lon = row.lon, "
+        "e.aliases = row.aliases, e.search_text = row.search_text", rows=rows)
+
+    tx.run(
+        "UNWIND $rows AS row MATCH (d:Document {id: row.doc_id}) "
+        "MATCH (e:Entity {key: row.entity}) "
+        "CREATE (d)-[:MENTIONS {count: row.count, date: row.date}]->(e)",
+        rows=[{"doc_id": m.doc_id, "entity": m.entity, "count": m.count, "date": m.date}
+              for m in batch.mentions])
+
+    by_type: dict[str, dict[str, dict]] = defaultdict(dict)
+    evidence_rows = []
+    for row in batch.evidence:
+        edge = edge_id(row.type, row.source, row.target, row.mode)
+        by_type[relation_type(row.type)][edge] = {
+            "edge": edge, "source": row.source, "target": row.target, "mode": row.mode}
+        touched_edges[edge] = (row.type, row.source, row.target)
+        evidence_rows.append({
+            "id": f"{edge}\x1f{row.doc_id}\x1f{row.sentence_index}", "edge": edge,
+            "type": row.type, "source": row.source, "target": row.target, "mode": row.mode,
+            "doc_id": row.doc_id, "sentence_index": row.sentence_index,
+            "sentence": row.sentence, "date": row.date, "via": list(row.via)})
+    for name, edges in by_type.items():
+        tx.run(
+            "UNWIND $rows AS row MATCH (s:Entity {key: row.source}) "
+            "MATCH (t:Entity {key: row.target}) "
+            f"MERGE (s)-[r:{relation_type(name)} {{edge: row.edge}}]->(t) "
+            "ON CREATE SET r.mode = row.mode, r.weight = 0, r.via = [], r.dates = []",
+            rows=list(edges.values()))
+    tx.run("UNWIND $rows AS row MERGE (v:Evidence {id: row.id}) SET v += row",
+           rows=evidence_rows)
+
+    tx.run(
+        "UNWIND $rows AS row MERGE (o:OpenRoute {id: row.id}) SET o += row",
+        rows=[{"id": f"{r.doc_id}\x1f{r.sentence_index}\x1f{r.source}\x1f{r.target}\x1f{r.mode}",
+               "doc_id": r.doc_id, "sentence_index": r.sentence_index, "source": r.source,
+               "target": r.target, "mode": r.mode, "via": list(r.via), "sentence": r.sentence,
+               "date": r.date} for r in batch.extra.get(OPEN_ROUTES, ())])
+
+    _refresh_edges(tx, touched_edges)
+    _refresh_entities(tx, touched_entities)
+    tx.run("MERGE (m:GraphMeta {name: $name}) SET m.version = coalesce(m.version, 0) + 1, "
+           "m.high_water_mark = coalesce($mark, m.high_water_mark, 0)",
+           name=META, mark=batch.high_water_mark)
+
+
+def _refresh_edges(tx, touched: dict[str, tuple[str, str, str]]) -> None:
+    """Recompute the figures of these edges; drop those left without evidence."""
+    if not touched:
+        return
+    dates: dict[str, list[str]] = defaultdict(list)
+    vias: dict[str, set[str]] = defaultdict(set)
+    for edge, date, via in tx.run(
+        "MATCH (v:Evidence) WHERE v.edge IN $edges RETURN v.edge, v.date, v.via",
+        edges=list(touched)):
+        dates[edge].append(date)
+        vias[edge].update(via or ())
+    rows = []
+    for edge, (_, source, target) in touched.items():
+        found = sorted(dates.get(edge, ()))
+        rows.append({"edge": edge, "source": source, "target": target, "dates": found,
+                     "weight": len(found), "first": found[0] if found else "",
+                     "last": found[-1] if found else "", "via": sorted(vias.get(edge, ()))})
+    tx.run(
+        "UNWIND $rows AS row MATCH (s:Entity {key: row.source})-[r]->(t:Entity {key: row.target})"
+        " WHERE r.edge = row.edge "
+        "FOREACH (_ IN CASE WHEN row.weight = 0 THEN [1] ELSE [] END | DELETE r) "
+        "FOREACH (_ IN CASE WHEN row.weight > 0 THEN [1] ELSE [] END | "
+        "  SET r.weight = row.weight, r.dates = row.dates, r.first_seen = row.first, "
+        "  r.last_seen = row.last, r.via = row.via)", rows=rows)
+
+
+def _refresh_entities(tx, keys: set[str]) -> None:
+    """Recompute these entities' figures; drop those nothing refers to any more."""
+    if not keys:
+        return
+    tx.run(
+        "UNWIND $keys AS key MATCH (e:Entity {key: key}) "
+        "OPTIONAL MATCH (:Document)-[m:MENTIONS]->(e) "
+        "WITH e, sum(m.count) AS n, count(m) AS docs, min(m.date) AS first, max(m.date) AS last "
+        "SET e.mentions = n, e.documents = docs, e.first_seen = coalesce(first, ''), "
+        "e.last_seen = coalesce(last, '') "
+        "WITH e, docs WHERE docs = 0 AND NOT EXISTS { (e)--(:Entity) } DETACH DELETE e",
+        keys=sorted(keys))
