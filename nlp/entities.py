@@ -22,6 +22,8 @@ from nlp.gazetteer import Gazetteer
 from nlp.taxonomy import CRIME, LOCATION, ORG, PERSON, PLATFORM, RECRUITER
 
 MODEL_PLACE_LABELS = ("GPE", "LOC")
+# Last words of the names of scam compounds and economic zones.
+COMPOUND_HEADS = {"Park", "Compound", "Zone", "SEZ", "Garden", "Gardens"}
 # Words before a crime term that make it about goods, not people.
 NOT_PEOPLE_BEFORE = {
     "drug",
@@ -119,6 +121,45 @@ class EntityRules:
 NAME_BEFORE_INTRO = "NAME_BEFORE"  # the name is the match's last token
 NAME_AFTER_INTRO = "NAME_AFTER"  # the name is the match's first token
 NAME_PARTICLES = {"da", "de", "dos", "van", "von", "bin", "binti", "al", "le", "la", "del", "der"}
+# Things, not people, that the text may introduce by name ("a compound called ...").
+NAMED_THINGS = {
+    "compound",
+    "company",
+    "firm",
+    "app",
+    "group",
+    "platform",
+    "network",
+    "agency",
+    "channel",
+    "page",
+    "website",
+    "site",
+    "scheme",
+    "operation",
+    "village",
+    "town",
+    "camp",
+    "zone",
+    "park",
+    "area",
+    "place",
+    "business",
+    "casino",
+    "hotel",
+    "building",
+    "project",
+    "programme",
+    "program",
+    "account",
+    "vessel",
+    "boat",
+    "ship",
+    "syndicate",
+    "gang",
+    "militia",
+    "marketplace",
+}
 QUOTES = {'"', "“", "”", "'", "‘", "’"}
 
 
@@ -248,6 +289,8 @@ def given_names(
                 and not doc[first - 1].is_stop
             ):
                 first -= 1
+        if match_id == before and start > 0 and doc[start - 1].lower_ in NAMED_THINGS:
+            continue  # "a compound called Golden Lotus Park", "an app called Signal"
         last = first + 1
         # "Daniel Harper", "Jose da Costa": take the following name words too.
         while (
@@ -259,6 +302,8 @@ def given_names(
             last += 1
         while doc[last - 1].text in NAME_PARTICLES:
             last -= 1
+        if last - first > 1 and doc[last - 1].text in COMPOUND_HEADS:
+            continue
         found[(first, last)] = doc[first:last].text
     return found
 
@@ -435,6 +480,7 @@ def canonical_mentions(
         if name:
             out.append(Span(doc, m.start, m.end, label=PERSON, kb_id=name))
     _prefix_ministries(out, rules)
+    out.extend(_repeated_names(doc, out, from_model, claimed | ruler_tokens))
     # A model place or organisation that is one word of a person's name ("Bai" of Bai Suocheng).
     out = [
         m
@@ -461,6 +507,26 @@ def _is_unnamed_recruiter(span: Span, rules: EntityRules) -> bool:
     if span.text.lower().startswith(("agent", "middlem")):
         return any(t.lower_.startswith(rules.agent_context) for t in span.sent)
     return True
+
+
+def _repeated_names(
+    doc: Doc, mentions: list[Span], from_model: set[int], taken: set[int]
+) -> list[Span]:
+    """Other occurrences of a multi-word name the model found once ("Golden Lotus Park")."""
+    covered = set(taken)
+    for m in mentions:
+        covered.update(range(m.start, m.end))
+    found: list[Span] = []
+    names = {(m.text, m.label_, m.kb_id_) for m in mentions if m.start in from_model and len(m) > 1}
+    for text, label, name in names:
+        at = doc.text.find(text)
+        while at >= 0:
+            span = doc.char_span(at, at + len(text))
+            if span is not None and not any(i in covered for i in range(span.start, span.end)):
+                found.append(Span(doc, span.start, span.end, label=label, kb_id=name))
+                covered.update(range(span.start, span.end))
+            at = doc.text.find(text, at + len(text))
+    return found
 
 
 def _prefix_ministries(mentions: list[Span], rules: EntityRules) -> None:
@@ -522,6 +588,9 @@ def _from_model(
         if not _looks_like_name(span):
             return None
         return Span(doc, span.start, span.end, label=LOCATION, kb_id=text)
+    if label == "ORG" and span[-1].text in COMPOUND_HEADS and _looks_like_name(span):
+        # "Golden Lotus Park": a named compound the gazetteers do not know yet.
+        return Span(doc, span.start, span.end, label=LOCATION, kb_id=text)
     if label == "ORG":
         return _org_mention(span, text, previous, rules, out)
     return _person_mention(span, rules)
@@ -569,6 +638,8 @@ def _person_mention(span: Span, rules: EntityRules) -> Span | None:
     span = doc[start:end]
     if span[0].lower_ in rules.org_noise_prefixes:
         return None
+    if any(t.text in rules.recruiter_org_words for t in span):
+        return Span(doc, span.start, span.end, label=RECRUITER, kb_id=_clean_text(span))
     # People named only by an initial do not count.
     if any(len(t.text.rstrip(".")) <= 1 for t in span) or not _looks_like_name(span):
         return None

@@ -218,3 +218,13 @@ def test_bare_brokers_recruit_but_crypto_brokers_do_not(analyze):
 def test_possessive_country_before_an_institution_is_not_a_place(analyze):
     record = analyze("Malaysia's prime minister hosted talks on scam compounds in Myawaddy.")
     assert record["LOCATION"] == ["Myawaddy"]
+
+
+def test_compound_unknown_to_the_gazetteers_is_a_location_everywhere_it_is_named(analyze):
+    record = analyze(
+        "Eleven Indonesians said they were held at a compound called Golden Lotus Park, "
+        "outside Payathonzu, and forced to run online scams.\n\n"
+        "Golden Lotus Park lies a few kilometres from the border."
+    )
+    assert "Golden Lotus Park" in record["LOCATION"]
+    assert record["PERSON"] == []
