@@ -32,6 +32,7 @@ PAGES = [
             url_path="explorer"),
     st.Page("views/documents.py", title="Documents", icon=":material/article:",
             url_path="documents"),
+    st.Page("views/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
 ]
 navigation = st.navigation(PAGES)
 

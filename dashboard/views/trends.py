@@ -1,0 +1,210 @@
+"""Trends: what is new or growing in the date window, and the documents behind it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.queries import DashboardData, dashboard_data_or_stop
+from dashboard.safe_text import escape_markdown, one_line, plotly_text, safe_url
+from dashboard.style import label_colour
+from dashboard.window import current_window, describe_window
+from graph.trends import Series, TrendCounts, TrendsReport, trends_report
+from ingest.errors import ScamtraceError
+from scamtrace.config import load_config
+
+HOST_OF_URL = r"https?://(?:www\.)?([^/:?#]+)"
+WEEKLY, MONTHLY = "Per week", "Per month"
+
+
+@st.cache_data(show_spinner="Working out the trends…", max_entries=32)
+def _report(_data: DashboardData, identity: str, version: int, since: str | None,
+            until: str | None) -> TrendsReport:
+    """The report for one window at one data version (the high-water mark)."""
+    documents = None
+    config = load_config()
+    if config.documents_path.exists():  # themes need the texts; a graph-only setup has none
+        from ingest.store import DocumentStore
+
+        documents = DocumentStore(config.documents_path)
+    try:
+        return trends_report(_data.store, documents, since, until)
+    finally:
+        if documents is not None:
+            documents.close()
+
+
+def _over_time(series: list[Series], counts: TrendCounts, period: str, colours: bool
+               ) -> go.Figure:
+    axis = counts.weeks if period == WEEKLY else counts.months
+    figure = go.Figure()
+    for s in series:
+        values = s.weekly if period == WEEKLY else s.monthly
+        figure.add_trace(go.Scatter(
+            x=list(axis), y=list(values), mode="lines+markers", name=plotly_text(s.name, 40),
+            line={"color": label_colour(s.key)} if colours else None,
+            hovertemplate=f"{plotly_text(s.name, 40)}<br>%{{x}}: %{{y}} documents<extra></extra>",
+        ))
+    figure.update_layout(
+        height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"type": "category", "title": "ISO week" if period == WEEKLY else "month"},
+        yaxis={"title": "documents", "rangemode": "tozero"},
+    )
+    return figure
+
+
+def _titles(documents) -> list[str]:
+    return [f"{d.date} · {one_line(d.title) or '(untitled)'}" for d in documents]
+
+
+def _first_link(documents) -> str | None:
+    return next((url for url in (safe_url(d.url) for d in documents) if url), None)
+
+
+LINK_COLUMN = st.column_config.LinkColumn("First source", display_text=HOST_OF_URL)
+DOCS_COLUMN = st.column_config.ListColumn("Documents", width="large")
+
+data = dashboard_data_or_stop()
+since, until = current_window(data.newest_date())
+st.title("Trends")
+st.caption(f"What is new or growing, {describe_window(since, until)}; relevant documents only.")
+try:
+    report = _report(data, data.identity, data.version, since, until)
+except ScamtraceError as exc:
+    st.error(f"Cannot work out the trends: {escape_markdown(str(exc))}")
+    st.stop()
+
+if report.relevant_documents == 0:
+    st.info("No relevant document in this window. Widen the date window in the sidebar.",
+            icon=":material/event_busy:")
+    st.stop()
+
+cols = st.columns(5)
+cols[0].metric("Relevant documents", report.relevant_documents)
+cols[1].metric("Bursts", len(report.bursts),
+               help=f"Mentions in the last {report.settings.recent_weeks} weeks (from "
+               f"{report.recent_since}) well above the item's own earlier rate: one-sided Poisson "
+               f"test, p ≤ {report.settings.max_p_value}, at least {report.settings.min_count} "
+               "documents.")
+cols[2].metric("First seen", len(report.first_seen),
+               help="Entities whose first mention ever falls in the window.")
+cols[3].metric("New relations", len(report.new_relations),
+               help="Links (other than co-occurrence) reported for the first time.")
+cols[4].metric("Route mode changes", len(report.mode_changes),
+               help="A route reported with a mode (land, sea, air) it never had before.")
+
+st.subheader("Counts over time")
+period = st.segmented_control("Period", (WEEKLY, MONTHLY), default=MONTHLY,
+                              key="trends-period") or MONTHLY
+label_col, entity_col = st.columns(2)
+with label_col:
+    st.caption("Entity mentions by label (one per document)")
+    st.plotly_chart(_over_time(list(report.counts.by_label), report.counts, period, True),
+                    key="trends-by-label")
+with entity_col:
+    series = {s.key: s for s in report.counts.by_entity}
+    emerging = [b.key for b in report.bursts if b.kind == "entity" and b.key in series]
+    chosen = st.multiselect(
+        "Entities", list(series), default=(emerging or list(series))[:4], key="trends-entities",
+        format_func=lambda k: f"{one_line(series[k].name)} ({k.split(':', 1)[0]})",
+    )
+    if chosen:
+        st.plotly_chart(_over_time([series[k] for k in chosen], report.counts, period, False),
+                        key="trends-by-entity")
+    else:
+        st.caption("Pick entities to compare.")
+
+st.subheader("Emerging")
+rows = [
+    {"kind": f"burst ({b.kind})", "name": one_line(b.name), "label": b.label,
+     "score": round(b.score, 2), "p-value": float(f"{b.p_value:.3g}"),
+     "rate ratio": round(b.rate_ratio, 1), "recent": b.recent_count, "before": b.baseline_count,
+     "first seen": b.first_seen, "documents": _titles(b.documents),
+     "link": _first_link(b.documents)}
+    for b in report.bursts
+] + [
+    {"kind": "first seen", "name": one_line(f.name), "label": f.label, "score": None,
+     "p-value": None, "rate ratio": None, "recent": f.document_count, "before": 0,
+     "first seen": f.first_seen, "documents": _titles(f.documents),
+     "link": _first_link(f.documents)}
+    for f in report.first_seen
+]
+if rows:
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, key="trends-emerging",
+        column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN,
+                       "score": st.column_config.NumberColumn("score", help="-log10(p-value)")},
+    )
+else:
+    st.caption("Nothing bursts or appears for the first time in this window.")
+
+relations_col, modes_col = st.columns([3, 2])
+with relations_col:
+    st.markdown("**New relations**")
+    if report.new_relations:
+        st.dataframe(pd.DataFrame([
+            {"relation": r.type, "source": one_line(r.source), "target": one_line(r.target),
+             "mode": ", ".join(m for m in r.modes if m), "first seen": r.first_seen,
+             "documents": _titles(r.documents),
+             "evidence": [one_line(d.sentence) for d in r.documents],
+             "link": _first_link(r.documents)}
+            for r in report.new_relations
+        ]), hide_index=True, key="trends-new-relations",
+            column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN,
+                           "evidence": st.column_config.ListColumn("Evidence", width="large")})
+    else:
+        st.caption("No relation reported for the first time in this window.")
+with modes_col:
+    st.markdown("**Route mode changes**")
+    if report.mode_changes:
+        st.dataframe(pd.DataFrame([
+            {"route": f"{one_line(c.source)} → {one_line(c.target)}", "new mode": c.mode,
+             "before": ", ".join(c.previous_modes), "first seen": c.first_seen,
+             "documents": _titles(c.documents), "link": _first_link(c.documents)}
+            for c in report.mode_changes
+        ]), hide_index=True, key="trends-mode-changes",
+            column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN})
+    else:
+        st.caption("No route changed mode in this window.")
+    if report.counts.by_route_mode:
+        st.caption("Route reports by mode")
+        st.plotly_chart(_over_time(list(report.counts.by_route_mode), report.counts, period,
+                                   False), key="trends-route-modes")
+
+st.subheader("Themes")
+if not report.themes:
+    st.caption("Too few documents (or no stored texts) to find themes in this window.")
+else:
+    months = report.counts.months
+    figure = go.Figure()
+    for theme in report.themes:
+        sizes = dict(theme.months)
+        figure.add_trace(go.Bar(
+            x=list(months), y=[sizes.get(m, 0) for m in months],
+            name=plotly_text(f"{theme.number}: {theme.label}", 40),
+            hovertemplate="%{x}: %{y} documents<extra></extra>"))
+    figure.update_layout(height=300, barmode="stack", margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                         xaxis={"type": "category", "title": "month"},
+                         yaxis={"title": "documents"})
+    st.plotly_chart(figure, key="trends-themes")
+    st.dataframe(pd.DataFrame([
+        {"theme": t.number, "terms": list(t.terms), "documents": t.size,
+         "representative": _titles(t.documents), "link": _first_link(t.documents)}
+        for t in report.themes
+    ]), hide_index=True, key="trends-theme-table",
+        column_config={"terms": st.column_config.ListColumn("Top terms", width="large"),
+                       "representative": st.column_config.ListColumn(
+                           "Most representative documents", width="large"),
+                       "link": LINK_COLUMN})
+
+with st.expander("How bursts are scored"):
+    s = report.settings
+    st.markdown(
+        f"Every count is documents. The recent period is the last {s.recent_weeks} weeks of the "
+        f"window (from {report.recent_since}); the baseline is the rest of the window before it. "
+        f"The baseline rate is smoothed, (documents + {s.prior_count}) / (weeks + "
+        f"{s.prior_weeks}), so an item never seen before has a small expected rate. The p-value "
+        "is the chance of at least the recent count under a Poisson law at that rate; the score "
+        "is −log10(p); q-values (Benjamini–Hochberg) are in the JSON export "
+        "(`scamtrace trends --json`).")
