@@ -139,6 +139,34 @@ if rows:
 else:
     st.caption("Nothing bursts or appears for the first time in this window.")
 
+
+# Every item's documents, each with its link and (for relations) the sentence.
+behind = {
+    **{f"burst:{b.key}": (f"Burst · {b.name} ({b.label})", b.documents) for b in report.bursts},
+    **{f"first:{f.key}": (f"First seen · {f.name} ({f.label})", f.documents)
+       for f in report.first_seen},
+    **{f"relation:{r.type}|{r.source}|{r.target}":
+       (f"New relation · {r.source} {r.type} {r.target}", r.documents)
+       for r in report.new_relations},
+    **{f"mode:{c.source}|{c.target}|{c.mode}":
+       (f"Mode change · {c.source} → {c.target} by {c.mode}", c.documents)
+       for c in report.mode_changes},
+}
+picked = st.selectbox("Documents behind an item", list(behind), index=None,
+                      key="trends-item", placeholder="Pick an emerging item",
+                      format_func=lambda k: one_line(behind[k][0]))
+if picked is not None:
+    st.dataframe(pd.DataFrame([
+        {"date": d.date, "title": one_line(d.title) or "(untitled)",
+         "publisher": one_line(d.source), "evidence": one_line(d.sentence),
+         "link": safe_url(d.url)}
+        for d in behind[picked][1]
+    ]), hide_index=True, key="trends-item-documents",
+        column_config={"title": st.column_config.TextColumn("Title", width="large"),
+                       "evidence": st.column_config.TextColumn("Evidence", width="large"),
+                       "link": st.column_config.LinkColumn("Source",
+                                                           display_text=HOST_OF_URL)})
+
 relations_col, modes_col = st.columns([3, 2])
 with relations_col:
     st.markdown("**New relations**")
