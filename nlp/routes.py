@@ -37,6 +37,7 @@ class RouteRules:
     destination_bound: frozenset[str]
     via_markers: frozenset[str]
     place_nouns: frozenset[str]
+    path_nouns: frozenset[str]
     mode_strong: dict[str, frozenset[str]]
     mode_weak: dict[str, frozenset[str]]
     river_words: frozenset[str]
@@ -55,6 +56,7 @@ class RouteRules:
             destination_bound=frozenset(lex["destination_bound"]),
             via_markers=frozenset(w for w in lex["via_markers"] if " " not in w),
             place_nouns=frozenset(lex["place_nouns"]),
+            path_nouns=frozenset(lex["path_nouns"]),
             mode_strong={k: frozenset(v) for k, v in lex["mode_strong"].items()},
             mode_weak={k: frozenset(v) for k, v in lex["mode_weak"].items()},
             river_words=frozenset(lex["river_words"]),
@@ -117,6 +119,9 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
         if word in rules.destination_markers:
             # "to work in X": an infinitive, not a destination.
             if word == "to" and i + 1 < len(tag) and tag[i + 1] == "VB":
+                return None
+            # "the road to the Three Pagodas Pass" names a road, not a journey.
+            if i > 1 and lower[i - 1] in rules.path_nouns and lower[i - 2] != "by":
                 return None
             # "to young people in China" is not a journey to China; "into compounds in X" is.
             if passed_in and not place_noun:
@@ -220,11 +225,15 @@ def sentence_routes(
         roles = _roles(places, start, end, tokens, rules)
         destinations = [(p, r) for p, r in roles if r == DESTINATION]
         origins = _group(roles, ORIGIN, before=destinations[0][0] if destinations else None)
-        triggered = triggered or any(rules.is_trigger(w) for w in leg_words)
+        verbless = not any(t.startswith("VB") for t in tokens.tag[start:end])
+        leg_triggered = any(rules.is_trigger(w) for w in leg_words)
+        # A leg moves people itself, or continues one that did ("then on to Bangkok").
+        moving = leg_triggered or (triggered and verbless)
+        triggered = triggered or leg_triggered
         if not destinations:
             pending_origins = [p.kb_id_ for p, _ in origins] or pending_origins
             continue
-        if not triggered or any(w in rules.goods for w in leg_words):
+        if not moving or any(w in rules.goods for w in leg_words):
             continue
         if _officials_travel(leg_words, rules):
             continue
@@ -236,21 +245,44 @@ def sentence_routes(
         if "there" in leg_words or "where" in leg_words[:2]:
             origin_names = [p.kb_id_ for p, _ in origins] or [""]  # "from there": chained later
         pending_origins = []
-        mode = _mode(leg_words, tuple(via), rules)
-        verbless = not any(t.startswith("VB") for t in tokens.tag[start:end])
+        own_origins = _origins_before(roles, destinations)
+        # The words of the journey itself decide first ("by boat from Ranong to Kawthaung"),
+        # then the rest of the leg.
+        first_origin = min((p.start for p, _ in origins), default=destinations[0][0].start)
+        journey = tokens.lower[max(start, first_origin - 6) : destinations[-1][0].end]
+        mode = _mode(journey, tuple(via), rules)
+        if mode == "unknown":
+            mode = _mode(leg_words, tuple(via), rules)
         if mode == "unknown" and last_mode and verbless:
             mode = last_mode  # "flown to Dubai, then on to Bangkok"
         if mode == "unknown" and context:
             mode = _mode(context, tuple(via), rules)
         last_mode = mode
-        for origin in origin_names:
-            for destination, _ in destinations:
-                name = destination.kb_id_
+        for destination, _ in destinations:
+            name = destination.kb_id_
+            for origin in own_origins.get(destination.start) or origin_names:
                 if origin == name:
                     continue
                 via_names = tuple(v for v in via if v not in (origin, name))
                 routes.append(Route(origin, name, via_names, mode, index, leg))
     return routes
+
+
+def _origins_before(
+    roles: list[tuple[Span, str | None]], destinations: list[tuple[Span, str | None]]
+) -> dict[int, list[str]]:
+    """For each later destination, the origins named between it and the destination before
+    ("to the border ..., then by boat from Ranong to Kawthaung")."""
+    own: dict[int, list[str]] = {}
+    for previous, (destination, _) in zip(destinations, destinations[1:], strict=False):
+        names = [
+            p.kb_id_
+            for p, r in roles
+            if r == ORIGIN and previous[0].end <= p.start < destination.start
+        ]
+        if names:
+            own[destination.start] = names
+    return own
 
 
 def _officials_travel(words: list[str], rules: RouteRules) -> bool:
