@@ -3,12 +3,17 @@
 Judged per document (TAXONOMY.md): for each label the set of canonical names
 found against the gold set; routes by their (origin, destination) pairs;
 relevance by accuracy. Counts are summed over documents (micro averages).
+
+    python -m nlp.evaluate tests/annotated/dev
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+from ingest.errors import ConfigError
 from nlp.taxonomy import ENTITY_LABELS
 
 
@@ -62,3 +67,29 @@ def score(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dict[s
         "ROUTE": _prf(*counts["ROUTE"]),
         "relevance_accuracy": round(relevance_right / len(gold), 4) if gold else 0.0,
     }
+
+
+def evaluate_folder(folder: Path, extractor: Any | None = None) -> dict[str, Any]:
+    """Extract every ``NAME.txt`` of an annotated folder and score it against ``gold.jsonl``."""
+    from nlp.analyze import analyze_record  # the pipeline is only needed here, not by ``score``
+    from nlp.extract import Extractor
+
+    gold_path = folder / "gold.jsonl"
+    if not gold_path.is_file():
+        raise ConfigError(f"{folder}: no gold.jsonl")
+    gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line]
+    items = []
+    for record in gold:
+        text_path = folder / f"{record['id']}.txt"
+        if not text_path.is_file():
+            raise ConfigError(f"{folder}: gold record {record['id']!r} has no {text_path.name}")
+        items.append((record["id"], text_path.read_text(encoding="utf-8")))
+    extractor = extractor or Extractor()
+    predicted = [analyze_record(e.doc_id, e) for e in extractor.extract(items)]
+    return score(gold, predicted)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(json.dumps(evaluate_folder(Path(sys.argv[1] if len(sys.argv) > 1 else ".")), indent=1))

@@ -125,3 +125,15 @@ def test_near_duplicate_is_not_extracted_again(tmp_path: Path, extractor):
         assert store.get("doc-2") is None
         assert store.document_high_water_mark() == documents.max_seq()
     assert (report.extracted, report.duplicates) == (1, 1)
+
+
+@pytest.mark.slow
+def test_two_processes_give_the_same_records_as_one(extractor):
+    from nlp.extract import Extractor
+    from nlp.pipeline import NlpSettings
+
+    items = [(str(i), text) for i, text in enumerate(STORIES)]
+    parallel = Extractor(NlpSettings(n_process=2, batch_size=2))
+    assert [analyze_record(e.doc_id, e) for e in parallel.extract(items)] == [
+        analyze_record(e.doc_id, e) for e in extractor.extract(items)
+    ]
