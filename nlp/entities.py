@@ -15,7 +15,6 @@ from typing import Any
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from nlp.gazetteer import Gazetteer
@@ -87,6 +86,10 @@ class EntityRules:
     not_recruiter_before: frozenset[str]
     agent_context: tuple[str, ...]
     place_nouns: frozenset[str]
+    government_words: frozenset[str]
+    org_noise_words: frozenset[str]
+    not_org_last_words: frozenset[str]
+    bare_national_bodies: tuple[str, ...]
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> EntityRules:
@@ -115,6 +118,10 @@ class EntityRules:
             not_recruiter_before=frozenset(lex["not_recruiter_before"]),
             agent_context=tuple(lex["agent_context"]),
             place_nouns=frozenset(lex["place_nouns"]),
+            government_words=frozenset(lex["government_words"]),
+            org_noise_words=frozenset(lex["org_noise_words"]),
+            not_org_last_words=frozenset(lex["not_org_last_words"]),
+            bare_national_bodies=tuple(lex["bare_national_bodies"]),
         )
 
 
@@ -370,6 +377,8 @@ def _platform_in_use(span: Span, rules: EntityRules) -> bool:
 
 def _is_recruiter_org(span: Span, rules: EntityRules) -> bool:
     """An organisation the sentence shows recruiting, trafficking or running compounds."""
+    if any(t.text in rules.government_words for t in span):
+        return False  # "Department of Foreign Employment" regulates recruiters
     if any(t.text in rules.recruiter_org_words for t in span):
         return True
     root = span.root
@@ -532,7 +541,9 @@ def _repeated_names(
 def _prefix_ministries(mentions: list[Span], rules: EntityRules) -> None:
     """ "the Ministry of Commerce" in a story about one country -> "Thai Ministry of Commerce"."""
     bare = [
-        i for i, m in enumerate(mentions) if m.label_ == ORG and m.kb_id_.startswith("Ministry ")
+        i
+        for i, m in enumerate(mentions)
+        if m.label_ == ORG and m.kb_id_.startswith(rules.bare_national_bodies)
     ]
     if not bare:
         return
@@ -600,7 +611,11 @@ def _org_mention(
     span: Span, text: str, previous: Span | None, rules: EntityRules, out: list[Span]
 ) -> Span | None:
     doc = span.doc
-    if span[0].lower_ in rules.org_noise_prefixes:
+    if span[0].lower_ in rules.org_noise_prefixes or span[-1].text in rules.not_org_last_words:
+        return None
+    if len(span) == 1 and (
+        span[0].text in rules.org_noise_words or "." in span[0].text or len(span[0]) <= 2
+    ):
         return None
     if len(span) == 1 and not span[0].is_upper and (span[0].is_sent_start or not span[0].is_title):
         return None
@@ -646,12 +661,24 @@ def _person_mention(span: Span, rules: EntityRules) -> Span | None:
     return Span(doc, span.start, span.end, label=PERSON, kb_id=_clean_text(span))
 
 
+def _outermost(spans: list[Span]) -> list[Span]:
+    """Spans not lying inside a longer one ("forced to scam" hides "scam"); partial overlaps
+    stay ("investment scam operations" is investment fraud and an online scam)."""
+    return [
+        s
+        for s in spans
+        if not any(
+            o is not s and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans
+        )
+    ]
+
+
 def crime_mentions(doc: Doc, crime_key: str) -> list[Span]:
     """CRIME spans from the span ruler, longest first, minus drug or goods trafficking."""
     if crime_key not in doc.spans:
         return []
     found: list[Span] = []
-    for span in filter_spans(list(doc.spans[crime_key])):
+    for span in _outermost(list(doc.spans[crime_key])):
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         after = (
             doc[span.end + 1].lower_
