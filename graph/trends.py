@@ -15,7 +15,9 @@ on its own.
 
 Bursts. For each entity and relation, the window is split into a recent
 period (the last ``recent_weeks`` weeks, ending on ``until``) and a baseline
-(the rest of the window before it). The baseline rate is smoothed with a
+(the rest of the window before it, stretched back before the window to cover
+at least ``baseline_weeks`` weeks, but never before the oldest relevant
+document, so "what grew this month" has a baseline). The baseline rate is smoothed with a
 Gamma(``prior_count``, ``prior_weeks``) prior, ``rate = (b + prior_count) /
 (baseline_weeks + prior_weeks)``, so an item never seen before has a small,
 non-zero expected rate rather than zero. Under "nothing changed" the recent
@@ -42,8 +44,9 @@ from ingest.errors import ConfigError
 from nlp.taxonomy import CO_OCCURS, ENTITY_RELATION_TYPES, ROUTE
 
 RECENT_WEEKS = 4
+BASELINE_WEEKS = 8  # the shortest baseline: a short window borrows weeks before it
 MIN_COUNT = 3
-MAX_P_VALUE = 0.01
+MAX_P_VALUE = 0.05  # the conventional level; q-values are given for the many items tested
 PRIOR_COUNT = 0.5  # pseudo-documents in the baseline, so unseen items get a small rate
 PRIOR_WEEKS = 1.0  # pseudo-weeks those are spread over
 DOCUMENTS_PER_ITEM = 25  # documents listed behind one item (the count says how many in all)
@@ -146,6 +149,7 @@ class ModeChange:
 @dataclass(frozen=True)
 class TrendSettings:
     recent_weeks: int = RECENT_WEEKS
+    baseline_weeks: int = BASELINE_WEEKS
     min_count: int = MIN_COUNT
     max_p_value: float = MAX_P_VALUE
     prior_count: float = PRIOR_COUNT
@@ -158,6 +162,7 @@ class TrendsReport:
     since: str
     until: str
     recent_since: str  # first day of the recent period
+    baseline_since: str  # first day of the baseline (the day before recent_since ends it)
     settings: TrendSettings
     relevant_documents: int
     counts: TrendCounts
@@ -468,6 +473,20 @@ def read_relevant_documents(graph: GraphStore, since: str | None, until: str | N
             return found
 
 
+def _baseline_start(graph: GraphStore, since: str, recent_start: date,
+                    baseline_weeks: int) -> str:
+    """The baseline runs from ``since``, or from ``baseline_weeks`` before the
+    recent period when that is earlier, but never before the oldest relevant
+    document (weeks before the data began would look like weeks of silence)."""
+    wanted = min(date.fromisoformat(since), recent_start - timedelta(weeks=baseline_weeks))
+    if wanted.isoformat() >= since:
+        return since
+    relevant = graph.counts().get("relevant_documents", 0)
+    oldest = graph.documents(relevant_only=True, limit=1, offset=max(relevant - 1, 0))
+    start = max(wanted.isoformat(), oldest[0].published[:10] if oldest else since)
+    return min(start, since)
+
+
 def resolve_window(since: str | None, until: str | None,
                    documents: Sequence[DocumentSummary]) -> tuple[str, str]:
     """Validated ISO ends; an open end becomes the oldest/newest document's date."""
@@ -497,6 +516,9 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
     recent_start = max(date.fromisoformat(until) - timedelta(days=7 * settings.recent_weeks - 1),
                        date.fromisoformat(since))
     recent_since = recent_start.isoformat()
+    baseline_since = _baseline_start(graph, since, recent_start, settings.baseline_weeks)
+    burst_docs = (docs if baseline_since == since
+                  else read_relevant_documents(graph, baseline_since, until))
 
     # Edges up to ``until`` from the start of time: their evidence dates tell
     # what is new; the window's part is cut out here.
@@ -504,25 +526,26 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
     in_window = [e for e in history if any(_in(ev.date, since, until) for ev in e.evidence)]
 
     entity_docs: dict[str, dict[str, SourceDocument]] = defaultdict(dict)
-    for doc in docs:
+    for doc in burst_docs:
         for key in doc.entities:
             entity_docs[key][doc.id] = _source_document(doc)
+    in_window_keys = {key for doc in docs for key in doc.entities}
     first_seen: dict[str, str] = {}
-    for key in entity_docs:
+    for key in sorted(in_window_keys):
         node = graph.entity(key)
         if node is not None and node.first_seen:
             first_seen[key] = node.first_seen[:10]
 
     items = [
         _Item("entity", key, split_key(key)[0], entity_name(key), first_seen.get(key, ""), found)
-        for key, found in sorted(entity_docs.items())
+        for key, found in sorted(entity_docs.items()) if key in in_window_keys
     ]
     items += [
         _Item("relation", relation_key(e), e.type, relation_name(e), _first_date(e),
-              _evidence_documents(e, since, until))
+              _evidence_documents(e, baseline_since, until))
         for e in in_window if e.type in settings.relation_types
     ]
-    bursts = find_bursts(items, since, until, recent_since, settings)
+    bursts = find_bursts(items, baseline_since, until, recent_since, settings)
     first = find_first_seen(docs, first_seen, since, until)
     emerging = [b.key for b in bursts if b.kind == "entity"] + [f.key for f in first]
     counts = trend_counts(docs, in_window, since, until,
@@ -535,11 +558,17 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
         themes = tuple(themes_for_window(docs, documents, n_themes=n_themes))
     else:
         notes.append("themes left out: no document store given")
-    if date.fromisoformat(recent_since) <= date.fromisoformat(since):
-        notes.append("the window is no longer than the recent period: no baseline, "
-                     "so bursts rest on the prior alone")
+    baseline_days = (recent_start - date.fromisoformat(baseline_since)).days
+    if baseline_days <= 0:
+        notes.append("no document before the recent period: bursts rest on the prior alone")
+    elif baseline_days < 7 * settings.baseline_weeks:
+        notes.append(f"the baseline covers only {baseline_days} days (from {baseline_since}, "
+                     "where the data begins): treat bursts with care")
+    if baseline_since < since:
+        notes.append(f"the baseline reaches back before the window, to {baseline_since}")
     return TrendsReport(
-        since=since, until=until, recent_since=recent_since, settings=settings,
+        since=since, until=until, recent_since=recent_since, baseline_since=baseline_since,
+        settings=settings,
         relevant_documents=len(docs), counts=counts, bursts=tuple(bursts),
         first_seen=tuple(first),
         new_relations=tuple(find_new_relations(history, since, until, settings.relation_types)),

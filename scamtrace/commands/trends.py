@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from graph.trends import (
+    BASELINE_WEEKS,
     MAX_P_VALUE,
     MIN_COUNT,
     RECENT_WEEKS,
@@ -31,6 +32,9 @@ ROWS_SHOWN = 15
               "relevant document).")
 @click.option("--recent-weeks", default=RECENT_WEEKS, show_default=True, type=click.IntRange(1),
               help="Weeks at the end of the window tested against the weeks before them.")
+@click.option("--baseline-weeks", default=BASELINE_WEEKS, show_default=True,
+              type=click.IntRange(1), help="Shortest baseline: a shorter window borrows the "
+              "weeks before it.")
 @click.option("--min-count", default=MIN_COUNT, show_default=True, type=click.IntRange(1),
               help="Fewest recent documents a burst needs.")
 @click.option("--max-p", "max_p_value", default=MAX_P_VALUE, show_default=True,
@@ -40,7 +44,8 @@ ROWS_SHOWN = 15
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 @click.pass_context
 def trends(ctx: click.Context, since: str | None, until: str | None, recent_weeks: int,
-           min_count: int, max_p_value: float, n_themes: int | None, as_json: bool) -> None:
+           baseline_weeks: int, min_count: int, max_p_value: float, n_themes: int | None,
+           as_json: bool) -> None:
     """What is new or growing between --since and --until, over relevant documents.
 
     \b
@@ -57,7 +62,8 @@ def trends(ctx: click.Context, since: str | None, until: str | None, recent_week
     """
     parse_day(since, "--since"), parse_day(until, "--until")  # a bad date fails before any I/O
     config = config_of(ctx)
-    settings = TrendSettings(recent_weeks=recent_weeks, min_count=min_count,
+    settings = TrendSettings(recent_weeks=recent_weeks, baseline_weeks=baseline_weeks,
+                             min_count=min_count,
                              max_p_value=max_p_value)
     with ExitStack() as stack:
         documents, graph = open_stores(stack, config, "documents", "graph")
@@ -73,7 +79,8 @@ def print_report(report: TrendsReport, console: Console) -> None:
     """A readable summary; source text is escaped so it cannot become rich markup."""
     console.print(
         f"[bold]Trends[/] {report.since} to {report.until}: {report.relevant_documents} "
-        f"relevant documents; recent period from {report.recent_since}")
+        f"relevant documents; recent period from {report.recent_since}, baseline from "
+        f"{report.baseline_since}")
     for note in report.notes:
         console.print(f"[dim]{escape(note)}[/]")
 

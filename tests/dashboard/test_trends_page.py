@@ -50,7 +50,7 @@ def test_emerging_table_lists_golden_lotus_park_with_its_documents_and_links(sam
     burst = table[(table["name"] == "Golden Lotus Park") & table["kind"].str.startswith("burst")]
     assert len(burst) == 1
     row = burst.iloc[0]
-    assert row["p-value"] <= 0.01 and row["rate ratio"] > 1
+    assert row["p-value"] <= 0.05 and row["rate ratio"] > 1
     assert len(row["documents"]) == row["recent"]
     assert row["link"].startswith(("https://example.org/", "https://news.example/"))
     assert "Signal" in set(table[table["kind"] == "first seen"]["name"])
