@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -13,6 +14,18 @@ from nlp.records import Extraction, Mention, Relation
 from nlp.relevance import is_relevant
 
 ENGLISH = "en"
+# Long reports are read up to this many characters: the parser's memory grows with the
+# text, and the opening of a report names its places, groups and routes.
+MAX_CHARS = 300_000
+
+log = logging.getLogger(__name__)
+
+
+def _bounded(doc_id: str, text: str) -> str:
+    if len(text) <= MAX_CHARS:
+        return text
+    log.warning("%s: %d characters, extracting the first %d", doc_id, len(text), MAX_CHARS)
+    return text[:MAX_CHARS]
 
 
 def doc_to_extraction(doc_id: str, doc: Doc) -> Extraction:
@@ -62,7 +75,7 @@ class Extractor:
     def extract(self, items: Iterable[tuple[str, str]]) -> Iterator[Extraction]:
         """One Extraction per item, in order, batched through ``nlp.pipe``."""
         docs = self.nlp.pipe(
-            ((text, doc_id) for doc_id, text in items),
+            ((_bounded(doc_id, text), doc_id) for doc_id, text in items),
             as_tuples=True,
             batch_size=self.settings.batch_size,
             n_process=self.settings.n_process,

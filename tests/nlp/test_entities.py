@@ -228,3 +228,13 @@ def test_compound_unknown_to_the_gazetteers_is_a_location_everywhere_it_is_named
     )
     assert "Golden Lotus Park" in record["LOCATION"]
     assert record["PERSON"] == []
+
+
+def test_text_beyond_the_length_cap_is_not_read(extractor, monkeypatch):
+    import nlp.extract
+
+    monkeypatch.setattr(nlp.extract, "MAX_CHARS", 60)
+    text = "Workers were trafficked from Indonesia to Cambodia. " + "Filler words. " * 5
+    text += "Later some were moved to Myawaddy."
+    record = analyze_record("t", next(extractor.extract([("t", text)])))
+    assert record["LOCATION"] == ["Cambodia", "Indonesia"]
