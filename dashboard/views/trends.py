@@ -230,9 +230,12 @@ with st.expander("How bursts are scored"):
     s = report.settings
     st.markdown(
         f"Every count is documents. The recent period is the last {s.recent_weeks} weeks of the "
-        f"window (from {report.recent_since}); the baseline is the rest of the window before it. "
+        f"window (from {report.recent_since}); the baseline runs from {report.baseline_since} "
+        f"up to it (at least {s.baseline_weeks} weeks where the data allows). "
         f"The baseline rate is smoothed, (documents + {s.prior_count}) / (weeks + "
         f"{s.prior_weeks}), so an item never seen before has a small expected rate. The p-value "
         "is the chance of at least the recent count under a Poisson law at that rate; the score "
         "is −log10(p); q-values (Benjamini–Hochberg) are in the JSON export "
         "(`scamtrace trends --json`).")
+    for note in report.notes:
+        st.caption(escape_markdown(note))
