@@ -147,3 +147,22 @@ def test_sigterm_during_extraction_finishes_that_step_and_exits_cleanly(
     built = scamtrace("build", env=env)
     assert built.returncode == 0, built.stderr
     assert store_snapshot(home) == sample_snapshot
+
+
+def test_cycle_is_skipped_while_another_run_holds_the_lock(copied_home, scamtrace_env):
+    from scamtrace import runner
+    from scamtrace.config import load_config
+
+    env = scamtrace_env(SCAMTRACE_HOME=str(copied_home))
+    config = load_config(home=copied_home, env=env)
+    with runner.run_lock(config):
+        process = _start_watch(copied_home, env)
+        skipped = _wait_for(process, copied_home, lambda s: s["last_cycle"] is not None, 120)
+    assert "another scamtrace run" in skipped["last_cycle"]["error"]
+    assert skipped["last_cycle"]["steps"] == {}
+    done = _wait_for(process, copied_home,
+                     lambda s: s["last_cycle"] and s["last_cycle"]["complete"], 120)
+    assert done["cycle"] > skipped["cycle"] and done["last_cycle"]["error"] is None
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0, process.stderr.read()
+    assert _status(copied_home)["signal"] == "SIGINT"
