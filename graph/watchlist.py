@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Protocol
 from xml.etree import ElementTree as ET
 
+from graph.export.collect import xml_safe
 from ingest.errors import ConfigError, StoreError
 from ingest.records import Document
 from nlp.records import Extraction
@@ -409,9 +410,10 @@ def atom_feed(alerts: Sequence[Alert], feed_uid: str, updated: str | None = None
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}",
+                                {k: xml_safe(v) for k, v in attrs.items()})
         if text is not None:
-            element.text = text
+            element.text = xml_safe(text)  # source text may hold characters XML cannot
         return element
 
     feed = ET.Element(f"{{{ATOM_NS}}}feed")

@@ -10,6 +10,7 @@ on either backend.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,14 @@ from nlp.taxonomy import CO_OCCURS, ENTITY_LABELS, MENTIONS, ROUTE
 
 DOCUMENT_TYPE = "DOCUMENT"  # node type of a document in the graph formats
 DOCUMENT_PAGE = 500
+
+# Characters XML 1.0 cannot hold, even escaped; source text may carry them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters an XML document cannot contain."""
+    return _NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.export.collect import DOCUMENT_TYPE, ExportGraph
-from graph.export.graph import export_networkx
+from graph.export.graph import export_networkx, xml_safe_graph
 from nlp.taxonomy import CRIME, LOCATION, ORG, PERSON, PLATFORM, RECRUITER
 
 SUFFIX = ".gexf"
@@ -41,7 +41,7 @@ def _dated(data: dict) -> None:
 
 
 def write(graph: ExportGraph, output: Path) -> list[Path]:
-    G = export_networkx(graph)
+    G = xml_safe_graph(export_networkx(graph))
     for _, data in G.nodes(data=True):
         _dated(data)
         r, g, b = COLOURS.get(str(data.get("type")), (0, 0, 0))

@@ -12,6 +12,7 @@ from graph.export.collect import (
     mention_edges,
     mention_record,
     node_record,
+    xml_safe,
 )
 
 
@@ -30,3 +31,16 @@ def export_networkx(graph: ExportGraph) -> nx.MultiDiGraph:
         record = mention_record(document_id, key)
         G.add_edge(document_id, key, key=record["id"], **record)
     return G
+
+
+def xml_safe_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose ids and text attributes hold only characters XML allows."""
+
+    def clean(data: dict) -> dict:
+        return {k: xml_safe(v) if isinstance(v, str) else v for k, v in data.items()}
+
+    H = nx.MultiDiGraph(**clean(G.graph))
+    H.add_nodes_from((xml_safe(n), clean(d)) for n, d in G.nodes(data=True))
+    H.add_edges_from((xml_safe(u), xml_safe(v), xml_safe(k), clean(d))
+                     for u, v, k, d in G.edges(keys=True, data=True))
+    return H

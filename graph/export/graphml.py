@@ -11,11 +11,12 @@ from pathlib import Path
 import networkx as nx
 
 from graph.export.collect import ExportGraph
-from graph.export.graph import export_networkx
+from graph.export.graph import export_networkx, xml_safe_graph
 
 SUFFIX = ".graphml"
 
 
 def write(graph: ExportGraph, output: Path) -> list[Path]:
-    nx.write_graphml(export_networkx(graph), output, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(xml_safe_graph(export_networkx(graph)), output, encoding="utf-8",
+                     prettyprint=True)
     return [output]

@@ -286,3 +286,31 @@ def test_export_command_writes_each_format_from_the_data_directory(sample_home, 
         assert "entities" in result.stderr
     G = nx.read_graphml(tmp_path / "out-graphml")
     assert {d["type"] for _, d in G.nodes(data=True)} == {"LOCATION", "RECRUITER"}
+
+
+def test_xml_formats_drop_characters_xml_cannot_hold(tmp_path):
+    from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, MentionRow
+
+    sentence = "Workers were moved\x0b from Mae Sot\x1f to Myawaddy\x00 by night."
+    a, b = "LOCATION:Mae Sot\x08", "LOCATION:Myawaddy"
+    store = EmbeddedGraphStore(tmp_path / "graph.sqlite")
+    store.upsert(GraphBatch(
+        documents=(DocumentRow(id="d\x0c1", title="Night \x1bcrossing", url="https://x.example/1",
+                               source="Wire", published="2026-01-02", relevant=True),),
+        entities=(EntityRow(key=a, label="LOCATION", name="Mae Sot\x08"),
+                  EntityRow(key=b, label="LOCATION", name="Myawaddy")),
+        mentions=(MentionRow("d\x0c1", a, 1, "2026-01-02"),
+                  MentionRow("d\x0c1", b, 1, "2026-01-02")),
+        evidence=(EvidenceRow("CO_OCCURS", a, b, "", (), "d\x0c1", 0, sentence, "2026-01-02"),),
+    ))
+    for name, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        path = tmp_path / f"graph.{name}"
+        export_graph(store, name, path, documents=True)
+        G = read(path)
+        assert G.number_of_nodes() == 3 and G.number_of_edges() == 3
+        (data,) = [d for _, _, d in G.edges(data=True) if "evidence" in d]
+        cleaned = "Workers were moved from Mae Sot to Myawaddy by night."
+        assert data["evidence_1_sentence"] == cleaned
+        # JSON escapes them, so the evidence string keeps the sentence as stored.
+        assert json.loads(data["evidence"])[0]["sentence"] == store.edges()[0].evidence[0].sentence
+    store.close()

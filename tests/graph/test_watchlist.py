@@ -18,7 +18,9 @@ from graph.watchlist import (
     SNIPPET,
     TERM,
     WATCHLIST_FILE,
+    Alert,
     Watchlist,
+    atom_feed,
     record_new_matches,
     term_evidence,
 )
@@ -253,3 +255,16 @@ def test_same_term_in_other_case_is_one_watch(home):
 def test_bad_watches_are_refused_by_name(home, kind, value, message):
     with pytest.raises(ConfigError, match=message):
         watch(home, kind, value)
+
+
+def test_atom_feed_drops_characters_xml_cannot_hold():
+    alert = Alert(id=1, watch_id=1, kind=TERM, value="KK\x0b Park", doc_id="d1", seq=1,
+                  title="Raid\x1f on <KK Park> & more", url="https://x.example/?a=1&b=2",
+                  source="Wire", published="2026-01-02", relevant=True,
+                  evidence=("Police\x00 raided KK Park.",), recorded="2026-01-03T00:00:00Z")
+    feed = feedparser.parse(atom_feed([alert], "0" * 32))
+    assert not feed.bozo, feed.get("bozo_exception")
+    (entry,) = feed.entries
+    assert entry.title == "KK Park: Raid on <KK Park> & more"
+    assert entry.link == "https://x.example/?a=1&b=2"
+    assert "Police raided KK Park." in entry.summary
