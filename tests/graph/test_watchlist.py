@@ -4,12 +4,15 @@ documents and extractions added to it the way ingest and extract add them."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.embedded import EmbeddedGraphStore
 from graph.watchlist import (
@@ -268,3 +271,13 @@ def test_atom_feed_drops_characters_xml_cannot_hold():
     assert entry.title == "KK Park: Raid on <KK Park> & more"
     assert entry.link == "https://x.example/?a=1&b=2"
     assert "Police raided KK Park." in entry.summary
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=40).filter(lambda t: re.search(r"\w", t)))
+def test_any_term_is_found_where_it_is_written_between_spaces(term):
+    title = f"Before {term} after"
+    document = Document(id="x", url="", title=title, published="2026-01-01", source="",
+                        text="", language="en", content_hash="h")
+    extraction = Extraction(doc_id="x", language="en", relevant=True, relevance=1.0)
+    assert term_evidence(extraction, document, term) == (title,)
