@@ -1,9 +1,11 @@
 """Whether a document is about trafficking, smuggling or scam centres.
 
-A transparent score: distinct CRIME types, recruiters, routes and the domain
-vocabulary of ``gazetteers/relevance_terms.json`` add evidence, and the
-evidence is squashed into [0, 1]. A trained classifier can replace
-``score_relevance`` later as long as it keeps the signature.
+Two signals: the trained classifier of ``models/relevance`` (TF-IDF and
+logistic regression over the whole text, saved with skops; see its
+MODEL_CARD.md), and a transparent evidence score from what extraction found
+(distinct CRIME types, recruiters, routes and the domain vocabulary of
+``gazetteers/relevance_terms.json``). The score is the larger of the two, and
+the threshold is the one in relevance_terms.json.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from models.relevance import RelevanceModel, load_relevance_model
 from nlp.taxonomy import CRIME, RECRUITER
 
 TERMS_FILE = Path(__file__).with_name("gazetteers") / "relevance_terms.json"
@@ -51,10 +54,27 @@ def relevance_evidence(text: str, mentions: Iterable[LabelledName], routes: int 
     )
 
 
-def score_relevance(text: str, mentions: Iterable[LabelledName], routes: int = 0) -> float:
-    """Probability-like relevance in [0, 1] from the text and its canonical mentions."""
+def evidence_score(text: str, mentions: Iterable[LabelledName], routes: int = 0) -> float:
+    """The extracted evidence squashed into [0, 1] (0 when nothing on-topic is found)."""
     evidence = relevance_evidence(text, mentions, routes)
-    return round(1.0 - math.exp(-relevance_terms()["steepness"] * evidence), 4)
+    return 1.0 - math.exp(-relevance_terms()["steepness"] * evidence)
+
+
+@lru_cache(maxsize=1)
+def relevance_model() -> RelevanceModel:
+    """The committed classifier, loaded once per process (about half a second)."""
+    return load_relevance_model()
+
+
+def score_relevance(text: str, mentions: Iterable[LabelledName], routes: int = 0) -> float:
+    """Relevance in [0, 1]: the classifier's probability, raised by strong extracted evidence.
+
+    The classifier reads the whole text and decides most documents; a short
+    text naming a smuggling route or a crime type gives it too few words, and
+    there the evidence found by extraction carries the decision.
+    """
+    model_score = float(relevance_model().score([text])[0])
+    return round(max(model_score, evidence_score(text, mentions, routes)), 4)
 
 
 def is_relevant(score: float) -> bool:

@@ -94,7 +94,7 @@ def sample_snapshot(sample_home: Path) -> dict:
     return snapshot_home(sample_home)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def scamtrace_env():
     """Build an environment for running the scamtrace command in a subprocess."""
     return clean_env

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.relevance import relevance_threshold, score_relevance
+from nlp.relevance import evidence_score, relevance_model, relevance_threshold, score_relevance
 
 
 def test_trafficking_story_is_relevant(extract):
@@ -26,5 +26,13 @@ def test_flood_story_is_not_relevant(extract):
 def test_score_stays_within_zero_and_one_and_grows_with_evidence():
     empty = score_relevance("A quiet day at the market.", [])
     rich = score_relevance("scam compound trafficking victims recruiter " * 20, [], routes=5)
-    assert empty == 0.0
-    assert 0.0 < rich <= 1.0
+    assert evidence_score("A quiet day at the market.", []) == 0.0
+    assert 0.0 <= empty < relevance_threshold() <= rich <= 1.0
+
+
+def test_short_text_with_a_smuggling_route_is_relevant_though_the_classifier_doubts_it(
+    extract,
+):
+    text = "Smugglers took the refugees by boat from Cox's Bazar to Malaysia."
+    assert relevance_model().score([text])[0] < relevance_threshold()
+    assert extract(text).relevant
