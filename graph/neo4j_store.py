@@ -426,7 +426,9 @@ class Neo4jGraphStore:
         self, query: str = "", since: str | None = None, until: str | None = None,
         relevant_only: bool = False, entity: str | None = None, limit: int = 50, offset: int = 0,
     ) -> list[DocumentSummary]:
-        cypher = ("MATCH (d:Document) WHERE d.title_folded CONTAINS $title"
+        # Without a query, no CONTAINS: the planner may then walk the date index in order.
+        cypher = ("MATCH (d:Document) WHERE d.published IS NOT NULL"
+                  + (" AND d.title_folded CONTAINS $title" if fold(query) else "")
                   + _window("d.published", since, until))
         if relevant_only:
             cypher += " AND d.relevant"
@@ -778,8 +780,9 @@ def _upsert(tx, batch: GraphBatch) -> None:
             f"MERGE (s)-[r:{relation_type(name)} {{edge: row.edge}}]->(t) "
             "ON CREATE SET r.mode = row.mode, r.weight = 0, r.via = [], r.dates = []",
             rows=list(edges.values()))
-    tx.run("UNWIND $rows AS row MERGE (v:Evidence {id: row.id}) SET v += row",
-           rows=evidence_rows)
+    # This batch's documents have no evidence left (deleted above) and normalised rows are
+    # unique, so CREATE cannot duplicate and saves MERGE's lookup.
+    tx.run("UNWIND $rows AS row CREATE (v:Evidence) SET v = row", rows=evidence_rows)
 
     tx.run(
         "UNWIND $rows AS row MERGE (o:OpenRoute {id: row.id}) SET o += row",
