@@ -12,6 +12,8 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard.accounts import session_role, visible_pages
+from dashboard.login import gate
 from dashboard.queries import dashboard_data_or_stop
 from dashboard.window import (
     DEFAULT_DAYS,
@@ -23,6 +25,7 @@ from dashboard.window import (
 )
 
 st.set_page_config(page_title="scamtrace", page_icon=":material/hub:", layout="wide")
+gate()  # the login form, and nothing else, until this session may see the data
 
 PAGES = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -34,7 +37,7 @@ PAGES = [
             url_path="documents"),
     st.Page("views/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
 ]
-navigation = st.navigation(PAGES)
+navigation = st.navigation(visible_pages(PAGES, session_role()))
 
 st.sidebar.title("scamtrace")
 data = dashboard_data_or_stop()
