@@ -164,6 +164,7 @@ def run(ctx: click.Context, serve: bool) -> None:
                                             progress=bars.for_step("extract"))),
             ("build", runner.build_step(documents, extractions, graph,
                                         progress=bars.for_step("build"))),
+            ("watchlist", runner.watchlist_step(config, documents, extractions, graph)),
         ]
     for title, report in reports:
         _summary(title, report)

@@ -95,3 +95,12 @@ def build_step(
     progress: Progress | None = None,
 ):
     return sync_graph(extractions, documents, graph, rebuild=rebuild, progress=progress)
+
+
+def watchlist_step(config: Config, documents: DocumentStore, extractions: ExtractionStore,
+                   graph: GraphStore):
+    """Record new watchlist matches up to what the graph holds (nothing when none is watched)."""
+    from graph.watchlist import record_new_matches
+
+    return record_new_matches(config.home, extractions, documents,
+                              up_to_seq=graph.high_water_mark())

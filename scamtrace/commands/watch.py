@@ -195,15 +195,13 @@ def watchlist_remove(ctx: click.Context, watch: str) -> None:
 @click.pass_context
 def watchlist_check(ctx: click.Context) -> None:
     """Match the watchlist now against what the graph holds (no fetching)."""
-    from graph.watchlist import record_new_matches
     from scamtrace import runner
 
     config = config_of(ctx)
     with runner.run_lock(config), ExitStack() as stack:
         documents, extractions, graph = open_stores(
             stack, config, "documents", "extractions", "graph")
-        report = record_new_matches(config.home, extractions, documents,
-                                    up_to_seq=graph.high_water_mark())
+        report = runner.watchlist_step(config, documents, extractions, graph)
     err_console.print(f"[bold]watchlist:[/] {escape(report.summary())}", highlight=False)
 
 
@@ -313,7 +311,6 @@ class PipelineCycle:
     def run(self, stop: StopFlag, on_step) -> dict[str, str]:
         """Run the steps in order, stopping between steps once ``stop`` is set; returns each
         finished step's summary."""
-        from graph.watchlist import record_new_matches
         from scamtrace import runner
 
         config = self.config
@@ -325,8 +322,7 @@ class PipelineCycle:
                 ("ingest", lambda: runner.ingest_step(config, documents)),
                 ("extract", lambda: self._extract(documents, extractions)),
                 ("build", lambda: runner.build_step(documents, extractions, graph)),
-                ("watchlist", lambda: record_new_matches(
-                    config.home, extractions, documents, up_to_seq=graph.high_water_mark())),
+                ("watchlist", lambda: runner.watchlist_step(config, documents, extractions, graph)),
             )
             for name, step in steps:
                 if stop.stopped:
