@@ -177,14 +177,26 @@ def run(ctx: click.Context, serve: bool) -> None:
 @click.option("--port", default=None, type=int, help="Port (default 8501, from config).")
 @click.pass_context
 def dashboard(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Serve the Streamlit dashboard (on 127.0.0.1 unless told otherwise)."""
+    """Serve the Streamlit dashboard (on 127.0.0.1 unless told otherwise).
+
+    Once an account exists (`scamtrace user add`) every visitor must sign in.
+    Any address other than a loopback one is refused while no account exists.
+    """
     import dashboard as dashboard_pkg
+    from dashboard.accounts import accounts_path, count_accounts, is_exposed
+    from ingest.errors import ConfigError
 
     config = config_of(ctx)
     host = host or config.dashboard.host
     port = port or config.dashboard.port
+    # Checked before anything binds: an exposed dashboard without accounts would be open to all.
+    if is_exposed(host) and count_accounts(accounts_path(config.home)) == 0:
+        raise ConfigError(
+            f"dashboard on {host}: refusing to serve other machines with no account; add one "
+            "with `scamtrace user add NAME --role analyst` or bind 127.0.0.1"
+        )
     app = Path(dashboard_pkg.__file__).parent / "app.py"
-    env = dict(os.environ, SCAMTRACE_HOME=str(config.home))
+    env = dict(os.environ, SCAMTRACE_HOME=str(config.home), SCAMTRACE_DASHBOARD_HOST=host)
     if config.config_file:
         env["SCAMTRACE_CONFIG"] = str(config.config_file)
     err_console.print(f"Dashboard on http://{host}:{port}  (Ctrl+C to stop)")
