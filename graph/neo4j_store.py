@@ -106,8 +106,15 @@ SCHEMA_STATEMENTS = (
 NODE_FIELDS = ("e.key, e.label, e.name, e.lat, e.lon, e.aliases, e.mentions, e.documents, "
                "e.first_seen, e.last_seen")
 DOC_FIELDS = "d.id, d.title, d.url, d.source, d.published, d.relevant, d.language"
-# A relationship between two entities as the queries read it.
-EDGE_FIELDS = ("r.edge, type(r), s.key, t.key, r.mode, r.dates, r.via")
+
+
+def _edge_fields(since: str | None, until: str | None) -> str:
+    """The tail of a query over relationship ``r`` from ``s`` to ``t``: the edge with its
+    weight, first and last seen over the window (worked out on the server from the
+    sorted ``dates``, so hubs do not ship their date lists)."""
+    return (f"WITH r, s, t, [d IN coalesce(r.dates, []) WHERE true{_window('d', since, until)}]"
+            " AS dates RETURN r.edge, type(r), s.key, t.key, r.mode, r.via, size(dates), "
+            "dates[0], dates[-1]")
 
 
 def relation_type(name: str) -> str:
@@ -138,24 +145,17 @@ def _window(expr: str, since: str | None, until: str | None) -> str:
     return clause
 
 
-def _in_window(date: str, since: str | None, until: str | None) -> bool:
-    return (since is None or date >= since) and (until is None or date <= until)
-
-
 class _Relation:
     """An edge read from the server, with its figures over the window asked."""
 
-    __slots__ = ("id", "type", "source", "target", "mode", "via", "dates")
+    __slots__ = ("id", "type", "source", "target", "mode", "via", "weight", "first_seen",
+                 "last_seen")
 
-    def __init__(self, row: Sequence, since: str | None, until: str | None) -> None:
+    def __init__(self, row: Sequence) -> None:
+        """From a row of ``_edge_fields``."""
         self.id, self.type, self.source, self.target, self.mode = row[:5]
-        dates = row[5] or []
-        self.dates = [d for d in dates if _in_window(d, since, until)]
-        self.via = tuple(row[6] or ())
-
-    @property
-    def weight(self) -> int:
-        return len(self.dates)
+        self.via = tuple(row[5] or ())
+        self.weight, self.first_seen, self.last_seen = row[6], row[7] or "", row[8] or ""
 
     @property
     def order(self) -> tuple[str, str, str, str]:
@@ -323,9 +323,10 @@ class Neo4jGraphStore:
                 "RETURN substring(m.date, 0, 7), sum(m.count)", key=key, **window):
                 by_month[month] += n
             relations = [
-                rel for rel in (_Relation(r, since, until) for r in tx.run(
+                rel for rel in (_Relation(r) for r in tx.run(
                     f"MATCH (c:Entity {{key: $key}})-[r]-(:Entity) "
-                    f"WITH r, startNode(r) AS s, endNode(r) AS t RETURN {EDGE_FIELDS}", key=key))
+                    f"WITH r, startNode(r) AS s, endNode(r) AS t {_edge_fields(since, until)}",
+                    key=key, **window))
                 if rel.weight]
 
             def other(rel) -> str:
@@ -364,27 +365,28 @@ class Neo4jGraphStore:
                 if not frontier:
                     break
                 found = []
-                for other, dates in tx.run(
+                # The window test runs on the server, so hubs do not ship their date lists.
+                for (other,) in tx.run(
                     "MATCH (n:Entity)-[r]-(o:Entity) WHERE n.key IN $frontier"
                     + (" AND o.label IN $labels" if labels is not None else "")
-                    + " RETURN o.key, r.dates",
-                    frontier=frontier, labels=list(labels or ()),
+                    + (f" AND any(d IN r.dates WHERE true{_window('d', since, until)})"
+                       if windowed else "")
+                    + " RETURN DISTINCT o.key",
+                    frontier=frontier, labels=list(labels or ()), since=since, until=until,
                 ):
-                    if other in reached:
-                        continue
-                    if windowed and not any(_in_window(d, since, until) for d in dates or ()):
-                        continue
-                    reached[other] = hop
-                    found.append(other)
+                    if other not in reached:
+                        reached[other] = hop
+                        found.append(other)
                 frontier = found
             nodes = _nodes(tx, reached, since, until)
             order = sorted(nodes.values(),
                            key=lambda n: (n.key != key, reached[n.key], -n.mentions, n.key))[:limit]
             kept = [n.key for n in order]
             relations = sorted(
-                (rel for rel in (_Relation(r, since, until) for r in tx.run(
+                (rel for rel in (_Relation(r) for r in tx.run(
                     f"MATCH (s:Entity)-[r]->(t:Entity) WHERE s.key IN $kept AND t.key IN $kept "
-                    f"RETURN {EDGE_FIELDS}", kept=kept)) if rel.weight),
+                    f"{_edge_fields(since, until)}", kept=kept, since=since, until=until))
+                 if rel.weight),
                 key=lambda rel: rel.order)
             edges = _complete(tx, relations, since, until, NEIGHBOURHOOD_EVIDENCE)
             return Subgraph(nodes=tuple(order), edges=tuple(edges))
@@ -408,10 +410,10 @@ class Neo4jGraphStore:
             for hop in hops:
                 row = tx.run(
                     f"MATCH (s:Entity {{key: $source}})-[r]->(t:Entity {{key: $target}}) "
-                    f"WHERE r.edge = $edge RETURN {EDGE_FIELDS}",
+                    f"WHERE r.edge = $edge {_edge_fields(None, None)}",
                     source=hop.source, target=hop.target, edge=edge_id(*hop.id)).single()
                 if row is not None:
-                    path.extend(_complete(tx, [_Relation(row, None, None)], None, None,
+                    path.extend(_complete(tx, [_Relation(row)], None, None,
                                           PATH_EVIDENCE))
             return path if len(path) == len(hops) else []
 
@@ -497,9 +499,9 @@ class Neo4jGraphStore:
             relations = []
             for name in wanted:
                 relations += [
-                    rel for rel in (_Relation(r, since, until) for r in tx.run(
+                    rel for rel in (_Relation(r) for r in tx.run(
                         f"MATCH (s:Entity)-[r:{relation_type(name)}]->(t:Entity) "
-                        f"RETURN {EDGE_FIELDS}"))
+                        f"{_edge_fields(since, until)}", since=since, until=until))
                     if rel.weight]
             relations.sort(key=lambda rel: rel.order)
             return _complete(tx, relations, since, until, None)
@@ -625,8 +627,8 @@ def _complete(tx, relations: list[_Relation], since: str | None, until: str | No
         via = tuple(sorted(vias.get(rel.id, ()))) if windowed else rel.via
         edges.append(Edge(
             type=rel.type, source=rel.source, target=rel.target, mode=rel.mode,
-            via=via, weight=rel.weight, first_seen=rel.dates[0],
-            last_seen=rel.dates[-1],
+            via=via, weight=rel.weight, first_seen=rel.first_seen,
+            last_seen=rel.last_seen,
             evidence=tuple(
                 Evidence(doc_id=doc_id, sentence=sentence, date=date, title=title or "",
                          url=url or "", source=source or "")
