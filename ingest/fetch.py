@@ -77,7 +77,17 @@ def fetch_url(
         conditional["If-Modified-Since"] = last_modified
 
     current = url
-    with httpx.Client(follow_redirects=False, trust_env=False) as client:
+    # httpx parses a redirect's Location itself, even when not following it,
+    # and raises InvalidURL for one like "javascript:..."; keep the raw value
+    # so the refusal can name it.
+    locations: list[str] = []
+
+    def keep_location(response: httpx.Response) -> None:
+        locations.append(response.headers.get("Location", ""))
+
+    with httpx.Client(
+        follow_redirects=False, trust_env=False, event_hooks={"response": [keep_location]}
+    ) as client:
         for _hop in range(policy.max_redirects + 1):
             target = _check_target(current, policy, origin=url)
             remaining = deadline - time.monotonic()
@@ -99,6 +109,17 @@ def fetch_url(
                 response = client.send(request, stream=True)
             except httpx.TimeoutException as exc:
                 raise SourceError(f"{url}: timed out connecting to {current}") from exc
+            except httpx.InvalidURL as exc:
+                location = locations[-1] if locations else ""
+                scheme = urlsplit(location).scheme.lower() if location else ""
+                if location and scheme not in ("http", "https"):
+                    raise SourceRefused(
+                        f"{url} (redirected to {location[:200]}): scheme "
+                        f"{scheme or '(none)'!r} is not http or https"
+                    ) from exc
+                raise SourceRefused(
+                    f"{url}: redirect to a malformed URL {location[:200]!r}: {exc}"
+                ) from exc
             except httpx.HTTPError as exc:
                 raise SourceError(f"{url}: cannot connect to {current}: {exc}") from exc
             try:

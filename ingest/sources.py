@@ -68,12 +68,16 @@ def local_path(location: str, policy: FetchPolicy) -> Path:
         raise SourceError(f"{location}: no such file or folder") from exc
     except (OSError, RuntimeError) as exc:
         raise SourceError(f"{location}: cannot resolve path: {exc}") from exc
-    if policy.allowed_paths and not any(
-        resolved.is_relative_to(Path(allowed).expanduser().resolve())
-        for allowed in policy.allowed_paths
-    ):
+    if not _inside_allowed(resolved, policy):
         raise SourceRefused(f"{location}: path is outside the allowed folders")
     return resolved
+
+
+def _inside_allowed(resolved: Path, policy: FetchPolicy) -> bool:
+    return not policy.allowed_paths or any(
+        resolved.is_relative_to(Path(allowed).expanduser().resolve())
+        for allowed in policy.allowed_paths
+    )
 
 
 def local_kind(path: Path) -> str | None:
@@ -95,7 +99,15 @@ def files_in(folder: Path) -> list[Path]:
 
 
 def read_local_file(path: Path, policy: FetchPolicy) -> bytes:
-    """The bytes of ``path``, refusing files over ``policy.max_bytes``."""
+    """The bytes of ``path``, refusing files over ``policy.max_bytes`` and
+    files that resolve outside ``policy.allowed_paths`` (a symlink in an
+    allowed folder must not lead out of it)."""
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        raise SourceError(f"{path}: cannot resolve path: {exc}") from exc
+    if not _inside_allowed(resolved, policy):
+        raise SourceRefused(f"{path}: resolves to {resolved}, outside the allowed folders")
     try:
         size = path.stat().st_size
         if size > policy.max_bytes:
