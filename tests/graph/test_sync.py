@@ -11,7 +11,7 @@ import pytest
 from graph.batch import OPEN_ROUTES
 from graph.embedded import EmbeddedGraphStore
 from graph.model import EntityRow, MentionRow
-from graph.sync import batch_from_extractions, sync_graph
+from graph.sync import batch_from_extractions, location_coordinates, sync_graph
 from ingest.records import Document
 from ingest.store import DocumentStore
 from nlp.records import Extraction, Mention, Relation
@@ -70,8 +70,11 @@ def test_relevant_extraction_gives_mentions_entities_and_evidence():
         MentionRow("a", MAE_SOT, 2, "2024-03-05"), MentionRow("a", MYANMAR, 1, "2024-03-05"),
         MentionRow("a", MYAWADDY, 1, "2024-03-05"), MentionRow("a", FACEBOOK, 1, "2024-03-05"),
         MentionRow("a", AGENT, 1, "2024-03-05"))
-    assert EntityRow(MYANMAR, "LOCATION", "Myanmar", aliases=("Burma",)) in batch.entities
-    assert EntityRow(MAE_SOT, "LOCATION", "Mae Sot") in batch.entities
+    # Places carry the coordinates nlp.geo gives them.
+    assert EntityRow(MYANMAR, "LOCATION", "Myanmar", *location_coordinates("Myanmar"),
+                     aliases=("Burma",)) in batch.entities
+    assert EntityRow(MAE_SOT, "LOCATION", "Mae Sot",
+                     *location_coordinates("Mae Sot")) in batch.entities
     assert [(e.type, e.source, e.target, e.sentence_index) for e in batch.evidence] == [
         ("CO_OCCURS", MAE_SOT, MYAWADDY, 0),
         ("CO_OCCURS", MYANMAR, FACEBOOK, 1),
