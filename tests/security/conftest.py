@@ -7,6 +7,9 @@ import importlib.util
 import sys
 from pathlib import Path
 
+# Helpers beside this file (run_process) are imported by the test modules.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 _INGEST_TESTS = Path(__file__).resolve().parent.parent / "ingest"
 _spec = importlib.util.spec_from_file_location(
     "scamtrace_ingest_test_server", _INGEST_TESTS / "conftest.py"
