@@ -37,6 +37,7 @@ PAGES = [
             url_path="documents"),
     st.Page("views/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
     st.Page("views/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("views/links.py", title="Links", icon=":material/share:", url_path="links"),
 ]
 navigation = st.navigation(visible_pages(PAGES, session_role()))
 

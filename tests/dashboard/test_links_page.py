@@ -1,0 +1,68 @@
+"""The Links page: a ranked neighbourhood and every shortest path between two."""
+
+from __future__ import annotations
+
+import json
+
+from dashboard.safe_text import escape_markdown
+from graph.links import keep_types, paths_between, rank_entities
+
+from .conftest import no_exceptions, table_with
+from .test_explorer_page import two_hops_apart
+from .test_overview_page import ninety_days_to_newest
+
+PAGE = "views/links.py"
+MYAWADDY = "LOCATION:Myawaddy"
+
+
+def test_ranking_table_is_the_neighbourhood_ranked_by_pagerank(sample_app, sample_store):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    assert no_exceptions(app)
+    since, until = ninety_days_to_newest(sample_store)
+    subgraph = sample_store.neighbourhood(MYAWADDY, depth=2, since=since, until=until,
+                                          limit=300)
+    expected = rank_entities(keep_types(subgraph, {e.type for e in subgraph.edges}, MYAWADDY))
+    table = table_with(app, "entity", "pagerank", "betweenness", "community")
+    assert list(table["entity"]) == [r.name for r in expected]
+    assert list(table["degree"]) == [r.degree for r in expected]
+    assert list(table["pagerank"]) == sorted(table["pagerank"], reverse=True)
+    assert table["pagerank"].sum() > 0.99
+
+
+def test_network_is_drawn_beside_the_ranking(sample_app):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    [chart] = [c for c in app.get("plotly_chart") if "links-network" in c.proto.id]
+    spec = json.loads(chart.proto.spec)
+    assert any(t.get("legendgroup") == "labels" for t in spec["data"])
+
+
+def test_links_of_the_centre_are_listed_with_their_evidence(sample_app, sample_store):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    assert any(s.value.startswith("Links of Myawaddy") for s in app.subheader)
+    quotes = [md.value for md in app.markdown if md.value.startswith("> ")]
+    profile = sample_store.entity_profile(MYAWADDY, *ninety_days_to_newest(sample_store),
+                                          neighbour_limit=300, evidence_limit=3)
+    strongest = profile.neighbours[0][1]
+    assert f"> {escape_markdown(strongest.evidence[0].sentence)}" in quotes
+
+
+def test_every_shortest_path_is_listed_with_the_evidence_of_each_hop(sample_app, sample_store):
+    source, target = two_hops_apart(sample_store)
+    paths = paths_between(sample_store, source, target)
+    assert paths and all(p.hops == 2 for p in paths)
+    app = sample_app(PAGE, {"from": source, "to": target})
+    assert no_exceptions(app)
+    assert f"{len(paths)}" in app.success[0].value and "2 hops" in app.success[0].value
+    titles = [e.label for e in app.expander]
+    assert len([t for t in titles if t[:1].isdigit()]) == len(paths)
+    quotes = {md.value for md in app.markdown if md.value.startswith("> ")}
+    for edge in paths[0].edges:
+        assert f"> {escape_markdown(edge.evidence[0].sentence)}" in quotes
+
+
+def test_no_path_short_enough_is_said(sample_app, sample_store):
+    source, target = two_hops_apart(sample_store)
+    app = sample_app(PAGE, {"from": source, "to": target})
+    app.slider(key="links-max-hops").set_value(1).run()
+    assert no_exceptions(app)
+    assert "No path within 1 hops" in app.warning[0].value
