@@ -36,6 +36,7 @@ PAGES = [
     st.Page("views/documents.py", title="Documents", icon=":material/article:",
             url_path="documents"),
     st.Page("views/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
+    st.Page("views/briefing.py", title="Briefing", icon=":material/summarize:", url_path="brief"),
     st.Page("views/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("views/links.py", title="Links", icon=":material/share:", url_path="links"),
 ]
