@@ -57,7 +57,7 @@ for col, fmt in zip(cols, FORMATS, strict=True):
     col.download_button(
         f"Download {LABELS[fmt]}", data=files[fmt], mime=MIME[fmt],
         file_name=default_output_name(briefing, fmt), key=f"briefing-download-{fmt}",
-        icon=":material/download:", use_container_width=True)
+        icon=":material/download:", width="stretch", on_click="ignore")
 st.caption("The Markdown download leaves the charts out (they are in the Word and PDF files); "
            "`scamtrace brief -o FILE.md` writes them beside the file.")
 if briefing.relevant_documents == 0:

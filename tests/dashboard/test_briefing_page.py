@@ -42,7 +42,7 @@ def test_briefing_preview_shows_the_sections_and_the_emerging_story(sample_app, 
     for heading in ("## What is emerging", "## New routes", "## Sources"):
         assert heading in preview
     assert "Golden Lotus Park" in preview
-    assert len(app.get("imgs")) >= 1 or len(app.get("image")) >= 1
+    assert len(app.get("image")) == len(expected.charts) == 2
 
 
 def test_a_hostile_title_is_previewed_as_text(sample_app):
