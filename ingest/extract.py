@@ -43,7 +43,7 @@ def decode_bytes(data: bytes, content_type: str = "") -> str:
             charset = value.strip("\"' ")
     try:
         return data.decode(charset, errors="replace")
-    except LookupError:
+    except (LookupError, ValueError):  # unknown name, or one Python cannot even look up
         return data.decode("utf-8", errors="replace")
 
 

@@ -20,6 +20,19 @@ from ingest.text import html_to_text
 # so entity-expansion bombs) can come from. Feeds have no use for one.
 _INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE\s[^\[>]*\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
 
+# Numeric character references; feedparser's loose parser fails on one that
+# names no character (a surrogate, zero, or beyond U+10FFFF).
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,20});")
+
+
+def _valid_char_ref(match: re.Match[bytes]) -> bytes:
+    ref = match.group(1)
+    value = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+    if value == 0 or 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+        return b"&#xFFFD;"
+    return match.group(0)
+
+
 # An entry whose text is shorter than this is taken to carry only a summary.
 SUMMARY_CHARS = 400
 
@@ -59,12 +72,18 @@ def parse_feed(data: bytes, location: str, base_url: str | None = None) -> Parse
     malformed feed that still yields entries is accepted, as feedparser is
     lenient by design)."""
     headers = {"content-location": base_url} if base_url else {}
-    parsed = feedparser.parse(
-        io.BytesIO(_INTERNAL_SUBSET.sub(b"", data, count=1)),
-        response_headers=headers,
-        sanitize_html=True,
-        resolve_relative_uris=True,
-    )
+    cleaned = _CHAR_REF.sub(_valid_char_ref, _INTERNAL_SUBSET.sub(b"", data, count=1))
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(cleaned),
+            response_headers=headers,
+            sanitize_html=True,
+            resolve_relative_uris=True,
+        )
+    except Exception as exc:  # feedparser's loose parser raises varied errors on hostile bytes
+        raise SourceError(
+            f"{location}: not a readable RSS or Atom feed: {type(exc).__name__}: {exc}"
+        ) from exc
     version = parsed.get("version") or ""
     if not parsed.entries and (parsed.get("bozo") or not version):
         cause = parsed.get("bozo_exception") or "no RSS or Atom content"
