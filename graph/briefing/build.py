@@ -26,6 +26,7 @@ from graph.trends import (
 )
 from ingest.errors import ConfigError
 from nlp.taxonomy import (
+    CO_OCCURS,
     CRIME,
     ENTITY_LABELS,
     LOCATION,
@@ -90,7 +91,7 @@ def _first_and_newest(docs: Sequence[SourceDocument]) -> list[SourceDocument]:
 
 
 # -- sections ----------------------------------------------------------------
-def _headline(docs: Sequence[DocumentSummary], relations: int, since: str, until: str,
+def _headline(docs: Sequence[DocumentSummary], relations: Counter, since: str, until: str,
               citations: _Citations) -> Section:
     oldest_first = sorted(docs, key=lambda d: (d.published, d.id))
     publishers = {d.source for d in docs}
@@ -104,10 +105,12 @@ def _headline(docs: Sequence[DocumentSummary], relations: int, since: str, until
             f"{newest.published[:10]}.", citations, [first, newest]))
         keys = {k for d in docs for k in d.entities}
         richest = max(docs, key=lambda d: (len(d.entities), d.published, d.id))
+        reported = sum(n for t, n in relations.items() if t != CO_OCCURS)
         statements.append(_statement(
-            f"They name {_plural(len(keys), 'distinct entity', 'distinct entities')} linked by "
-            f"{_plural(relations, 'relation')}; the most detailed report names "
-            f"{len(richest.entities)}.", citations, [richest]))
+            f"They name {_plural(len(keys), 'distinct entity', 'distinct entities')}, linked by "
+            f"{_plural(reported, 'reported relation')}"
+            f" and {_plural(relations.get(CO_OCCURS, 0), 'co-occurrence')} in a sentence; the "
+            f"most detailed report names {len(richest.entities)}.", citations, [richest]))
         by_label: dict[str, Counter] = defaultdict(Counter)
         for doc in docs:
             for key in doc.entities:
@@ -271,7 +274,7 @@ def build_briefing(graph: GraphStore, documents=None, since: str | None = None,
     since, until = briefing_window(since, until)
     report = trends_report(graph, documents, since, until, settings=settings)
     docs = read_relevant_documents(graph, report.since, report.until)
-    relations = sum(1 for _ in graph.edges(None, report.since, report.until))
+    relations = Counter(e.type for e in graph.edges(None, report.since, report.until))
     citations = _Citations()
     sections = (
         _headline(docs, relations, report.since, report.until, citations),

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 from docx import Document as read_docx
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
 from graph.briefing import build_briefing
-from graph.briefing.blocks import read_blocks
+from graph.briefing.blocks import read_blocks, read_inline
 from graph.briefing.charts import render_charts
 from graph.briefing.markdown import default_template, escape_markdown, render_markdown
 from graph.briefing.pdf import unicode_font_dir, write_pdf
@@ -241,3 +243,11 @@ def test_bundled_template_lays_out_every_section(briefing):
     template = default_template()
     for section in briefing.sections:
         assert f'bullets("{section.key}")' in template
+
+
+@given(st.text(max_size=200))
+def test_any_source_text_reads_back_as_the_same_characters(text):
+    # What the Word and PDF writers show is what the source said: no markup survives.
+    runs = read_inline(escape_markdown(text))
+    assert "".join(r.text for r in runs) == " ".join(text.split())
+    assert not any(r.bold or r.italic or r.link for r in runs)
