@@ -36,7 +36,7 @@ _RANK = {VIEWER: 0, ANALYST: 1}
 
 # url_path of every page only analysts may open; such a page also calls
 # require_role(ANALYST) at its top, so a viewer who types the address is refused.
-ANALYST_PAGES = frozenset({"briefings", "watchlists", "curation", "exports"})
+ANALYST_PAGES = frozenset({"brief", "briefings", "watchlists", "curation", "exports"})
 
 MAX_FAILURES = 5  # failed logins allowed before the first lock
 LOCK_BASE_S = 60  # first lock; each further failure doubles it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.accounts import ANALYST, require_role
 from dashboard.queries import DashboardData, dashboard_data_or_stop
 from dashboard.safe_text import escape_markdown
 from dashboard.window import current_window, describe_window
@@ -13,6 +14,8 @@ from graph.briefing.charts import render_charts
 from graph.briefing.render import FORMATS, MIME, default_output_name, render_briefing
 from ingest.errors import ScamtraceError
 from scamtrace.config import load_config
+
+require_role(ANALYST)  # briefings are for analysts; viewers' navigation leaves this page out
 
 LABELS = {"md": "Markdown", "docx": "Word (.docx)", "pdf": "PDF"}
 
