@@ -251,3 +251,19 @@ def test_any_source_text_reads_back_as_the_same_characters(text):
     runs = read_inline(escape_markdown(text))
     assert "".join(r.text for r in runs) == " ".join(text.split())
     assert not any(r.bold or r.italic or r.link for r in runs)
+
+
+def test_a_window_without_documents_says_so_in_every_format(sample_config):
+    graph = stores.open_graph_store(sample_config)
+    try:
+        empty = build_briefing(graph, None, "2020-01-01", "2020-01-31")
+    finally:
+        graph.close()
+    assert empty.relevant_documents == 0 and not empty.citations and not empty.charts
+    assert "No relevant document was published" in render_markdown(empty)
+    docx_text = " ".join(p.text for p in read_docx(
+        io.BytesIO(render_briefing(empty, "docx").content)).paragraphs)
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(
+        io.BytesIO(render_briefing(empty, "pdf").content)).pages)
+    for text in (docx_text, pdf_text):
+        assert "No relevant document was published in this window." in text
