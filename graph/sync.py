@@ -34,6 +34,7 @@ from itertools import combinations, islice
 from typing import Any
 
 from graph.batch import OPEN_ROUTES, merged_aliases, normalise_batch
+from graph.curation import Curation, curation_beside
 from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, GraphStore, MentionRow
 from ingest.records import Document
 from nlp.records import Extraction
@@ -137,15 +138,19 @@ def _document_rows(extraction: Extraction, doc: Document):
     return mentions, entities, evidence
 
 
-def batch_from_extractions(items: list[tuple[int, Extraction, Document]]) -> GraphBatch:
+def batch_from_extractions(items: list[tuple[int, Extraction, Document]],
+                           curation: Curation | None = None) -> GraphBatch:
     """The graph rows of these (seq, extraction, document) items, normalised
     (``graph.batch``); a document extracted twice counts by its latest extraction.
-    The batch's high-water mark is the largest seq (None for no items)."""
+    The batch's high-water mark is the largest seq (None for no items).
+    ``curation`` (``graph.curation``) corrects each extraction's entities first."""
     latest: dict[str, tuple[int, Extraction, Document]] = {}
     for seq, extraction, doc in sorted(items, key=lambda item: item[0]):
         latest[doc.id] = (seq, extraction, doc)
     documents, entities, mentions, evidence = [], [], [], []
     for _, extraction, doc in latest.values():
+        if curation:
+            extraction = curation.apply(extraction)
         documents.append(DocumentRow(
             id=doc.id, title=doc.title, url=doc.url, source=doc.source,
             published=doc.published, relevant=extraction.relevant,
@@ -180,6 +185,7 @@ def sync_graph(
     batch_size: int = 200,
     rebuild: bool = False,
     progress: Callable[..., None] | None = None,
+    curation: Curation | None = None,
 ) -> SyncReport:
     """Write every extraction after the graph's high-water mark into ``graph``.
 
@@ -189,8 +195,12 @@ def sync_graph(
     store whose newest seq is below the graph's mark (it was rebuilt, so the
     graph's mark no longer means anything). ``progress(advance, total=,
     description=)`` is called per batch, counted in extraction seqs.
+    ``curation`` defaults to the rules kept beside the extraction store
+    (``graph.curation.curation_beside``), so every build applies them.
     """
     started = time.monotonic()
+    if curation is None:
+        curation = curation_beside(extractions)
     newest = extractions.max_seq() or 0
     if not rebuild and graph.high_water_mark() > newest:
         log.warning("graph high-water mark %d is past the newest extraction %d: rebuilding",
@@ -214,7 +224,7 @@ def sync_graph(
                 totals["missing"] += 1
                 continue
             items.append((seq, extraction, doc))
-        batch = replace(batch_from_extractions(items), high_water_mark=chunk[-1][0])
+        batch = replace(batch_from_extractions(items, curation), high_water_mark=chunk[-1][0])
         graph.upsert(batch)
         totals["extractions"] += len(chunk)
         totals["documents"] += len(batch.documents)
