@@ -375,3 +375,23 @@ def test_audit_events_since_a_moment(tmp_path):
         assert [e.detail for e in log.events(since="2026-03-02")] == ["day 1", "day 2"]
         with pytest.raises(ConfigError):
             log.events(since="yesterday")
+
+
+ANALYST_VIEWS = sorted(path for path, url in registered_pages().items() if url in ANALYST_PAGES)
+
+
+@pytest.mark.parametrize("view", ANALYST_VIEWS)
+def test_viewer_session_has_no_route_to_an_analyst_page(access_app, view):
+    app = sign_in(open_app(), "vera", VIEWER_PASSWORD)
+    assert app.session_state[SESSION_ROLE] == VIEWER
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page(view)
+
+
+@pytest.mark.parametrize("view", ANALYST_VIEWS)
+def test_analyst_opens_an_analyst_page(access_app, view):
+    app = sign_in(open_app(), "ana", ANALYST_PASSWORD)
+    app.switch_page(view)
+    app.run()
+    assert no_exceptions(app)
+    assert not any("needs the analyst role" in e.value for e in app.error)
