@@ -66,3 +66,37 @@ def test_no_path_short_enough_is_said(sample_app, sample_store):
     app.slider(key="links-max-hops").set_value(1).run()
     assert no_exceptions(app)
     assert "No path within 1 hops" in app.warning[0].value
+
+
+def test_hostile_names_and_sentences_stay_text(tmp_path, point_dashboard_at):
+    from markdown_it import MarkdownIt
+
+    from graph.embedded import EmbeddedGraphStore
+    from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, MentionRow
+
+    from .conftest import open_app
+
+    person = "PERSON:<b>Ko</b> $x$"
+    sentence = "Workers <script>alert(3)</script> met *Ko* in [Myawaddy](http://evil.example)."
+    store = EmbeddedGraphStore(tmp_path / "graph.sqlite")
+    try:
+        store.upsert(GraphBatch(
+            documents=(DocumentRow("h1", "t", "https://news.example/h1", "Wire", "2026-10-01",
+                                   True),),
+            entities=(EntityRow(person, "PERSON", "<b>Ko</b> $x$"),),
+            mentions=(MentionRow("h1", MYAWADDY, 1, "2026-10-01"),
+                      MentionRow("h1", person, 1, "2026-10-01")),
+            evidence=(EvidenceRow("CO_OCCURS", MYAWADDY, person, "", (), "h1", 0, sentence,
+                                  "2026-10-01"),),
+            high_water_mark=1,
+        ))
+    finally:
+        store.close()
+    point_dashboard_at(tmp_path)
+    app = open_app(PAGE, {"entity": person, "from": person, "to": MYAWADDY})
+    assert no_exceptions(app)
+    html = "".join(MarkdownIt("commonmark").render(md.value)
+                   for md in [*app.markdown, *app.subheader])
+    assert "<b>" not in html and "<script>" not in html
+    assert 'href="http://evil.example"' not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;Ko&lt;/b&gt;" in html

@@ -100,3 +100,40 @@ def test_an_empty_window_says_so_instead_of_drawing(sample_app):
     assert no_exceptions(app)
     assert not [c for c in app.get("plotly_chart") if "map-figure" in c.proto.id]
     assert "No place with known coordinates" in app.info[0].value
+
+
+HOSTILE_PLACE = "LOCATION:<b>Ko</b> [x](javascript:alert(1))"
+HOSTILE_SENTENCE = "Moved <script>alert(3)</script> from *A* to [B](http://evil.example)."
+
+
+def test_hostile_names_and_sentences_reach_the_map_escaped(tmp_path, point_dashboard_at):
+    from graph.embedded import EmbeddedGraphStore
+    from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, MentionRow
+
+    from .conftest import open_app
+
+    mae_sot = "LOCATION:Mae Sot"
+    store = EmbeddedGraphStore(tmp_path / "graph.sqlite")
+    try:
+        store.upsert(GraphBatch(
+            documents=(DocumentRow("h1", "<i>t</i>", "https://news.example/h1", "Wire",
+                                   "2026-10-01", True),),
+            entities=(EntityRow(HOSTILE_PLACE, "LOCATION", HOSTILE_PLACE.split(":", 1)[1],
+                                lat=16.5, lon=98.6),
+                      EntityRow(mae_sot, "LOCATION", "Mae Sot", lat=16.71, lon=98.57)),
+            mentions=(MentionRow("h1", HOSTILE_PLACE, 2, "2026-10-01"),
+                      MentionRow("h1", mae_sot, 1, "2026-10-01")),
+            evidence=(EvidenceRow("ROUTE", mae_sot, HOSTILE_PLACE, "land", (), "h1", 0,
+                                  HOSTILE_SENTENCE, "2026-10-01"),),
+            high_water_mark=1,
+        ))
+    finally:
+        store.close()
+    point_dashboard_at(tmp_path)
+    app = open_app(PAGE)
+    assert no_exceptions(app)
+    spec = json.dumps(map_spec(app)["data"])
+    assert "<b>Ko</b>" not in spec and "<script>" not in spec
+    assert "&lt;b&gt;Ko&lt;/b&gt;" in spec and "&lt;script&gt;" in spec
+    assert list(table_with(app, "origin", "destination")["destination"]) == [
+        HOSTILE_PLACE.split(":", 1)[1]]
