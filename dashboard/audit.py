@@ -111,7 +111,7 @@ class AuditLog:
         clauses, args = [], []
         if since:
             clauses.append("at >= ?")
-            args.append(_since_stamp(since))
+            args.append(since_stamp(since))
         if event:
             clauses.append("event = ?")
             args.append(event)
@@ -124,7 +124,8 @@ class AuditLog:
         return [AuditEvent(*row) for row in self._db.execute(sql, args)]
 
 
-def _since_stamp(since: str) -> str:
+def since_stamp(since: str) -> str:
+    """``since`` (an ISO date or timestamp, UTC unless it says) as stored timestamps compare."""
     try:
         moment = datetime.fromisoformat(since)
     except ValueError:

@@ -24,6 +24,7 @@ from dashboard.audit import (
     USER_REMOVED,
     AuditLog,
     audit_path,
+    since_stamp,
 )
 from ingest.errors import ConfigError
 from scamtrace.cli_context import config_of, err_console
@@ -151,6 +152,8 @@ def audit(ctx: click.Context, since: str | None, event: str | None, as_json: boo
     Logins (ok, failed, locked), logouts, account changes, and the analysts'
     curation, watchlist edits, exports and briefings, oldest first.
     """
+    if since:
+        since_stamp(since)  # a bad date is an error even while the log is empty
     config = config_of(ctx)
     path = audit_path(config.home)
     events = []

@@ -395,3 +395,13 @@ def test_analyst_opens_an_analyst_page(access_app, view):
     app.run()
     assert no_exceptions(app)
     assert not any("needs the analyst role" in e.value for e in app.error)
+
+
+def test_record_appends_to_the_configured_homes_audit_log(tmp_path, point_dashboard_at):
+    from dashboard.audit import EXPORT, record
+
+    point_dashboard_at(tmp_path)
+    record(EXPORT, "ana", "entities.csv, 12 rows")
+    with AuditLog(audit_path(tmp_path)) as log:
+        assert [(e.event, e.user, e.detail) for e in log.events()] == [
+            (EXPORT, "ana", "entities.csv, 12 rows")]

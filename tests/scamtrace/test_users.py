@@ -149,3 +149,9 @@ def test_user_commands_explain_themselves(tmp_path):
     for args in (("user",), ("user", "add"), ("audit",)):
         result = run_cli(tmp_path, *args, "--help")
         assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_audit_refuses_a_since_that_is_not_a_date(tmp_path):
+    result = run_cli(tmp_path, "audit", "--since", "last week")
+    assert result.exit_code == 1
+    assert "not an ISO date" in result.stderr
