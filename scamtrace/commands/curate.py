@@ -9,7 +9,9 @@ leaves that to the next ``scamtrace build --rebuild``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import asdict
 
 import click
 from rich.console import Console
@@ -26,7 +28,8 @@ _NO_REBUILD = click.option(
 )
 
 
-def _change(ctx: click.Context, make: callable, no_rebuild: bool) -> None:
+def _change(ctx: click.Context, make: Callable[[Curation], Curation], no_rebuild: bool,
+            added: bool = True) -> None:
     from scamtrace import runner
 
     config = config_of(ctx)
@@ -35,7 +38,7 @@ def _change(ctx: click.Context, make: callable, no_rebuild: bool) -> None:
         curation: Curation = make(load_curation(path))
         save_curation(path, curation)
         rule = curation.rules[-1] if curation.rules else None
-        if rule is not None and make.__name__ != "remove":
+        if rule is not None and added:
             err_console.print(f"rule {rule.id}: {escape(_describe(rule))}", highlight=False)
         if no_rebuild:
             err_console.print("Recorded. Run `scamtrace build --rebuild` to apply it to the graph.")
@@ -119,9 +122,9 @@ def rename(ctx: click.Context, entity: str, new_name: str, note: str, no_rebuild
 @click.pass_context
 def remove(ctx: click.Context, rule_id: int, no_rebuild: bool) -> None:
     """Delete rule RULE_ID (see `scamtrace curate list`); the graph is rebuilt without it."""
-    def remove(c: Curation) -> Curation:
+    def make(c: Curation) -> Curation:
         return c.without(rule_id)
-    _change(ctx, remove, no_rebuild)
+    _change(ctx, make, no_rebuild, added=False)
 
 
 @curate.command(name="list")
@@ -133,7 +136,7 @@ def list_rules(ctx: click.Context, as_json: bool) -> None:
     path = curation_path(config.extractions_path.parent)
     curation = load_curation(path)
     if as_json:
-        click.echo(json.dumps({"file": str(path), "rules": [r.__dict__ for r in curation.rules]},
+        click.echo(json.dumps({"file": str(path), "rules": [asdict(r) for r in curation.rules]},
                               ensure_ascii=False, indent=2))
         return
     if not curation.rules:
