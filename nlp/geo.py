@@ -21,6 +21,7 @@ process and every answer is cached.
 from __future__ import annotations
 
 import json
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -44,9 +45,11 @@ class Candidate(NamedTuple):
 
 
 def fold(name: str) -> str:
-    """How names are compared: casefolded, typographic apostrophes made plain,
-    whitespace runs collapsed."""
-    return " ".join(name.replace("’", "'").casefold().split())
+    """How names are compared: casefolded, accents and typographic apostrophes
+    made plain, whitespace runs collapsed."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name.replace("’", "'"))
+                    if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
 
 
 def best_candidate(candidates: list[Candidate]) -> Candidate | None:

@@ -109,3 +109,21 @@ def test_sync_gives_location_entities_their_coordinates_in_the_graph(tmp_path):
         assert store.entity("PLATFORM:Telegram").lat is None
     finally:
         store.close()
+
+
+def test_accents_do_not_matter_so_a_capital_spelled_with_one_is_found():
+    # geonames writes the capital of Cameroon "Yaoundé"; the country table "Yaounde".
+    assert near(geo.coordinates("Cameroon"), 3.87, 11.52, 0.1)
+    assert geo.coordinates("Yaounde") == geo.coordinates("Yaoundé") is not None
+
+
+def test_nearly_every_place_the_extractor_knows_is_placed():
+    names = set()
+    for file in ("locations", "compounds", "countries"):
+        path = geo.GAZETTEER.parent / f"{file}.jsonl"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["label"] == "LOCATION":
+                names.add(row["id"])
+    placed = [n for n in names if geo.coordinates(n) is not None]
+    assert len(placed) / len(names) >= 0.95
