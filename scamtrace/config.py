@@ -50,7 +50,7 @@ from ingest.errors import ConfigError
 from ingest.fetch import FetchPolicy
 from ingest.samples import sample_sources
 from ingest.sources import Source
-from nlp.pipeline import NlpSettings
+from nlp.settings import NlpSettings
 
 GRAPH_BACKENDS = ("embedded", "neo4j")
 
