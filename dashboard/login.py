@@ -27,9 +27,9 @@ from dashboard.accounts import (
     is_exposed,
     lock_seconds,
 )
-from dashboard.audit import LOGIN_FAILED, LOGIN_LOCKED, LOGIN_OK, LOGOUT, AuditLog, audit_path
 from dashboard.safe_text import escape_markdown
 from ingest.errors import ScamtraceError
+from scamtrace.audit import LOGIN_FAILED, LOGIN_LOCKED, LOGIN_OK, LOGOUT, AuditLog, audit_path
 from scamtrace.config import Config, load_config
 
 SESSION_FAILURES = "login_failures"

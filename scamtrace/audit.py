@@ -8,7 +8,7 @@ SECURITY.md).
 
 Callers never put a password or a hash in ``detail``.
 
-    from dashboard.audit import record
+    from scamtrace.audit import record
     record("export", session_username(), "entities.csv, 120 rows")
 """
 

@@ -182,9 +182,10 @@ def dashboard(ctx: click.Context, host: str | None, port: int | None) -> None:
     Once an account exists (`scamtrace user add`) every visitor must sign in.
     Any address other than a loopback one is refused while no account exists.
     """
-    import dashboard as dashboard_pkg
-    from dashboard.accounts import accounts_path, count_accounts, is_exposed
+    from importlib.util import find_spec
+
     from ingest.errors import ConfigError
+    from scamtrace.accounts import accounts_path, count_accounts, is_exposed
 
     config = config_of(ctx)
     host = host or config.dashboard.host
@@ -195,7 +196,8 @@ def dashboard(ctx: click.Context, host: str | None, port: int | None) -> None:
             f"dashboard on {host}: refusing to serve other machines with no account; add one "
             "with `scamtrace user add NAME --role analyst` or bind 127.0.0.1"
         )
-    app = Path(dashboard_pkg.__file__).parent / "app.py"
+    # Located, not imported: the Streamlit app runs in its own process.
+    app = Path(find_spec("dashboard").origin).parent / "app.py"
     env = dict(os.environ, SCAMTRACE_HOME=str(config.home), SCAMTRACE_DASHBOARD_HOST=host)
     if config.config_file:
         env["SCAMTRACE_CONFIG"] = str(config.config_file)

@@ -1,7 +1,7 @@
 """``scamtrace user ...`` and ``scamtrace audit``: who may use the dashboard, and what they did.
 
 Accounts are kept in HOME/accounts.sqlite and events in HOME/audit.sqlite
-(see ``dashboard.accounts`` and ``dashboard.audit``). Passwords are read from
+(see ``scamtrace.accounts`` and ``scamtrace.audit``). Passwords are read from
 a hidden prompt or from standard input, never from the command line (where
 other users and the shell history would see them), and are never printed.
 """
@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dashboard.accounts import ROLES, AccountStore, accounts_path, check_new_password
-from dashboard.audit import (
+from ingest.errors import ConfigError
+from scamtrace.accounts import ROLES, AccountStore, accounts_path, check_new_password
+from scamtrace.audit import (
     PASSWORD_CHANGED,
     USER_ADDED,
     USER_REMOVED,
@@ -26,7 +27,6 @@ from dashboard.audit import (
     audit_path,
     since_stamp,
 )
-from ingest.errors import ConfigError
 from scamtrace.cli_context import config_of, err_console
 
 

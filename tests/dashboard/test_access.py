@@ -30,7 +30,9 @@ from dashboard.accounts import (
     lock_seconds,
     visible_pages,
 )
-from dashboard.audit import (
+from dashboard.login import NO_ACCOUNTS_MESSAGE, WRONG_LOGIN_MESSAGE
+from ingest.errors import ConfigError
+from scamtrace.audit import (
     LOGIN_FAILED,
     LOGIN_LOCKED,
     LOGIN_OK,
@@ -38,8 +40,6 @@ from dashboard.audit import (
     AuditLog,
     audit_path,
 )
-from dashboard.login import NO_ACCOUNTS_MESSAGE, WRONG_LOGIN_MESSAGE
-from ingest.errors import ConfigError
 
 from .conftest import APP_PATH, APP_TIMEOUT_S, no_exceptions, open_app
 
@@ -398,7 +398,7 @@ def test_analyst_opens_an_analyst_page(access_app, view):
 
 
 def test_record_appends_to_the_configured_homes_audit_log(tmp_path, point_dashboard_at):
-    from dashboard.audit import EXPORT, record
+    from scamtrace.audit import EXPORT, record
 
     point_dashboard_at(tmp_path)
     record(EXPORT, "ana", "entities.csv, 12 rows")
