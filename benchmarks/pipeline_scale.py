@@ -1,0 +1,198 @@
+"""End to end on a generated corpus: ingest, extract and build at scale.
+
+Writes N synthetic articles (benchmarks/corpus.py) as RSS files, then runs
+the three pipeline steps of ``scamtrace.runner`` in a fresh data directory,
+each step in its own process so that its peak memory (ru_maxrss) is its
+own. Prints documents per second (wall and CPU) and peak memory per step,
+and the store's size on disk. Then, on the same stored texts, it runs the
+extractor beside the bare spaCy model (``spacy.load(model).pipe``) and the
+extractor with ``n_process=2``, and prints the ratios. The last line is
+one JSON object of all figures.
+
+    python benchmarks/pipeline_scale.py --n N [--quick] [--seed 1] [--sample K]
+
+--quick is N=1,000 and a 300-text comparison sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpus import articles, write_feeds
+
+HERE = Path(__file__).resolve().parent
+STEPS = ("ingest", "extract", "build")
+
+
+def open_config(home: Path, feeds: Path, n_process: int = 1):
+    from scamtrace.config import load_config
+
+    return load_config(home=home, env={"SCAMTRACE_FEEDS": str(feeds), "HOME": str(home),
+                                       "SCAMTRACE_NLP_N_PROCESS": str(n_process)})
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: kilobytes
+
+
+def run_step(step: str, home: Path, feeds: Path, extractor=None) -> dict:
+    """Run one pipeline step through scamtrace.runner; its counts and times."""
+    from graph.embedded import EmbeddedGraphStore
+    from ingest.store import DocumentStore
+    from nlp.store import ExtractionStore
+    from scamtrace import runner
+
+    config = open_config(home, feeds)
+    wall, cpu = time.perf_counter(), time.process_time()
+    with DocumentStore(config.documents_path) as documents:
+        if step == "ingest":
+            report = runner.ingest_step(config, documents)
+            counts = {"documents": sum(s.new + s.near_duplicates + s.duplicates
+                                       + s.unchanged for s in report.sources),
+                      "new": sum(s.new for s in report.sources),
+                      "near_duplicates": sum(s.near_duplicates for s in report.sources),
+                      "errors": len(report.errors)}
+        else:
+            extractions = ExtractionStore(config.extractions_path)
+            try:
+                if step == "extract":
+                    report = runner.extract_step(config, documents, extractions, extractor)
+                    counts = {"documents": report.documents, "extracted": report.extracted,
+                              "duplicates": report.duplicates}
+                else:
+                    graph = EmbeddedGraphStore(config.graph_path)
+                    try:
+                        report = runner.build_step(documents, extractions, graph)
+                    finally:
+                        graph.close()
+                    counts = {"documents": report.extractions,
+                              "relevant": report.relevant}
+            finally:
+                extractions.close()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {**counts, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "docs_per_s": round(counts["documents"] / wall, 1) if wall else None,
+            "docs_per_cpu_s": round(counts["documents"] / cpu, 1) if cpu else None}
+
+
+def compare_extraction(home: Path, feeds: Path, sample: int) -> dict:
+    """Extractor beside bare nlp.pipe (same model, same texts), and with n_process=2."""
+    import spacy
+
+    from ingest.store import DocumentStore
+    from nlp.extract import Extractor
+    from nlp.run import document_text
+
+    config = open_config(home, feeds)
+    with DocumentStore(config.documents_path) as documents:
+        texts = [document_text(d) for _, d in documents.iter_documents()
+                 if d.duplicate_of is None][:sample]
+    items = [(str(i), t) for i, t in enumerate(texts)]
+    words = sum(len(t.split()) for t in texts)
+    bare = spacy.load(config.nlp.model)
+    ours = Extractor(config.nlp)
+    list(bare.pipe(texts[:8]))
+    list(ours.extract(items[:8]))
+    figures: dict[str, dict] = {}
+
+    def timed(name: str, run) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        figures[name] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+                         "docs_per_s": round(len(texts) / wall, 1),
+                         "words_per_s": round(words / wall)}
+        print(f"  {name:22} {len(texts) / wall:8.1f} docs/s wall, {words / wall:9,.0f} words/s "
+              f"(parent CPU {cpu:.1f} s)", flush=True)
+
+    batch = config.nlp.batch_size
+    timed("bare_pipe", lambda: list(bare.pipe(texts, batch_size=batch)))
+    timed("extractor", lambda: list(ours.extract(items)))
+    two = Extractor(open_config(home, feeds, n_process=2).nlp)
+    timed("extractor_n_process_2", lambda: list(two.extract(items)))
+    return {"texts": len(texts), "words": words, **figures,
+            "extractor_vs_bare": round(figures["extractor"]["wall_s"]
+                                       / figures["bare_pipe"]["wall_s"], 2),
+            "n_process_2_speedup": round(figures["extractor"]["wall_s"]
+                                         / figures["extractor_n_process_2"]["wall_s"], 2)}
+
+
+def in_child(args: list[str]) -> dict:
+    """Run this script on one step in a new process; its last stdout line is JSON."""
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"step {args} failed:\n{done.stderr[-3000:]}")
+    lines = done.stdout.rstrip().splitlines()
+    for line in lines[:-1]:
+        print(line)
+    return json.loads(lines[-1])
+
+
+def store_bytes(home: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in sorted(home.glob("*.sqlite*"))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=None, help="articles in the corpus")
+    parser.add_argument("--quick", action="store_true", help="N=1,000, 300-text comparison")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sample", type=int, default=None,
+                        help="texts in the extraction comparison (default 1,000; quick 300)")
+    parser.add_argument("--step", choices=(*STEPS, "compare"), help=argparse.SUPPRESS)
+    parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--feeds", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.step:  # child process: one step, one JSON line
+        if args.step == "compare":
+            result = compare_extraction(args.home, args.feeds, args.sample)
+            result["max_rss_mb"] = peak_rss_mb()
+            result["children_max_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
+        else:
+            result = {**run_step(args.step, args.home, args.feeds), "max_rss_mb": peak_rss_mb()}
+        print(json.dumps(result))
+        return
+
+    n = args.n or (1_000 if args.quick else 10_000)
+    sample = args.sample or (300 if args.quick else 1_000)
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        feeds, home = Path(tmp) / "feeds", Path(tmp) / "home"
+        started = time.perf_counter()
+        files = write_feeds(articles(n, args.seed), feeds)
+        generated = time.perf_counter() - started
+        print(f"corpus: {n:,} articles in {len(files)} files, "
+              f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB, {generated:.1f} s")
+        figures: dict = {"n": n, "corpus_s": round(generated, 2)}
+        for step in STEPS:
+            figures[step] = in_child(["--step", step, "--home", str(home), "--feeds", str(feeds)])
+            f = figures[step]
+            print(f"{step:8} {f['documents']:>7,} docs  {f['docs_per_s']:>8.1f} docs/s wall  "
+                  f"{f['docs_per_cpu_s']:>8.1f} docs/CPU-s  peak {f['max_rss_mb']:>6.0f} MB",
+                  flush=True)
+        sizes = store_bytes(home)
+        figures["store_bytes"] = sizes
+        total = sum(sizes.values())
+        print(f"store on disk: {total / 1e6:.1f} MB ({total / n / 1e3:.1f} kB per article): "
+              + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
+        print(f"extraction on {sample} stored texts:")
+        figures["compare"] = in_child(["--step", "compare", "--home", str(home),
+                                       "--feeds", str(feeds), "--sample", str(sample)])
+        c = figures["compare"]
+        print(f"extractor / bare pipe wall time: {c['extractor_vs_bare']:.2f}x; "
+              f"n_process=2 speed-up: {c['n_process_2_speedup']:.2f}x")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
