@@ -131,8 +131,10 @@ def _table(title: str, *columns: str) -> Table:
     """A table whose last column (document titles) is cut to one line."""
     table = Table(title=title)
     for column in columns[:-1]:
-        table.add_column(column)
-    table.add_column(columns[-1], no_wrap=True, overflow="ellipsis", max_width=60)
+        # Names keep room to be read; a narrow terminal squeezes the titles instead.
+        wide = column in ("name", "source", "target", "route", "terms")
+        table.add_column(column, min_width=20 if wide else max(len(column), 9))
+    table.add_column(columns[-1], no_wrap=True, overflow="ellipsis", min_width=12, max_width=40)
     return table
 
 
