@@ -146,3 +146,18 @@ def record(event: str, user: str | None, detail: str = "", home: Path | None = N
         home = load_config().home
     with AuditLog(audit_path(home)) as log:
         log.record(event, user, detail)
+
+
+def cli_operator() -> str:
+    """Who ran a command, for the audit log: ``cli:`` and the local account name."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def record_cli(home: Path, event: str, detail: str) -> None:
+    """Append an event done from the command line (exports, briefings, curation)."""
+    record(event, cli_operator(), detail, home=home)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.accounts import ANALYST, require_role
+from dashboard.accounts import ANALYST, require_role, session_username
 from dashboard.queries import DashboardData, dashboard_data_or_stop
 from dashboard.safe_text import escape_markdown
 from dashboard.window import current_window, describe_window
@@ -13,6 +13,7 @@ from graph.briefing import Briefing, build_briefing
 from graph.briefing.charts import render_charts
 from graph.briefing.render import FORMATS, MIME, default_output_name, render_briefing
 from ingest.errors import ScamtraceError
+from scamtrace.audit import BRIEFING, record
 from scamtrace.config import load_config
 
 require_role(ANALYST)  # briefings are for analysts; viewers' navigation leaves this page out
@@ -42,6 +43,11 @@ def _documents(_data: DashboardData, identity: str, version: int, since: str | N
     return briefing, files, charts
 
 
+def _audit_download(detail: str) -> None:
+    """Briefings leave the building: each download is in the audit log."""
+    record(BRIEFING, session_username(), detail, home=load_config().home)
+
+
 data = dashboard_data_or_stop()
 since, until = current_window(data.newest_date())
 st.title("Briefing")
@@ -60,7 +66,8 @@ for col, fmt in zip(cols, FORMATS, strict=True):
     col.download_button(
         f"Download {LABELS[fmt]}", data=files[fmt], mime=MIME[fmt],
         file_name=default_output_name(briefing, fmt), key=f"briefing-download-{fmt}",
-        icon=":material/download:", width="stretch", on_click="ignore")
+        icon=":material/download:", width="stretch", on_click=_audit_download,
+        args=(f"{fmt} {briefing.since}..{briefing.until}",))
 st.caption("The Markdown download leaves the charts out (they are in the Word and PDF files); "
            "`scamtrace brief -o FILE.md` writes them beside the file.")
 if briefing.relevant_documents == 0:

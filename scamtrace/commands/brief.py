@@ -11,6 +11,7 @@ from graph.briefing import briefing_window, build_briefing
 from graph.briefing.markdown import load_template
 from graph.briefing.render import chart_folder_for, check_format, render_briefing
 from ingest.errors import ConfigError
+from scamtrace.audit import BRIEFING, record_cli
 from scamtrace.cli_context import config_of, err_console, open_stores
 
 
@@ -73,6 +74,7 @@ def brief(ctx: click.Context, since: str | None, until: str | None, fmt: str | N
                 (folder / f"{key}.png").write_bytes(png)
     except OSError as exc:
         raise ConfigError(f"--output {output}: cannot be written ({exc.strerror})") from None
+    record_cli(config.home, BRIEFING, f"{fmt} {briefing.since}..{briefing.until} -> {output}")
     err_console.print(
         f"Wrote {output} ({fmt}): {briefing.relevant_documents} relevant documents, "
         f"{sum(len(s.statements) for s in briefing.sections)} statements, "

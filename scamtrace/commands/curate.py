@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from graph.curation import Curation, curation_path, load_curation, save_curation
+from scamtrace.audit import CURATION, record_cli
 from scamtrace.cli_context import config_of, err_console, open_stores, progress_bars
 
 _NOTE = click.option("--note", default="", help="Why (kept with the rule).")
@@ -35,10 +36,15 @@ def _change(ctx: click.Context, make: Callable[[Curation], Curation], no_rebuild
     config = config_of(ctx)
     path = curation_path(config.extractions_path.parent)
     with runner.run_lock(config):
-        curation: Curation = make(load_curation(path))
+        before = load_curation(path)
+        curation: Curation = make(before)
         save_curation(path, curation)
+        if not added:
+            removed = {r.id for r in before.rules} - {r.id for r in curation.rules}
+            record_cli(config.home, CURATION, f"removed rule(s) {sorted(removed)}")
         rule = curation.rules[-1] if curation.rules else None
         if rule is not None and added:
+            record_cli(config.home, CURATION, f"rule {rule.id}: {_describe(rule)}")
             err_console.print(f"rule {rule.id}: {escape(_describe(rule))}", highlight=False)
         if no_rebuild:
             err_console.print("Recorded. Run `scamtrace build --rebuild` to apply it to the graph.")

@@ -50,12 +50,14 @@ def export(ctx: click.Context, format_: str, output: Path, since: str | None,
       scamtrace export --format gexf --output scams.gexf --since 2026-01-01
     """
     from graph.export import export_graph
+    from scamtrace.audit import EXPORT, record_cli
 
     config = config_of(ctx)
     with ExitStack() as stack:
         (graph,) = open_stores(stack, config, "graph")
         report = export_graph(graph, format_, output, since=since, until=until,
                               labels=labels or None, documents=documents)
+    record_cli(config.home, EXPORT, f"{format_} -> {output}: {report.summary()}")
     err_console.print(f"[bold]export:[/] {escape(report.summary())}", highlight=False,
                       soft_wrap=True)
 

@@ -8,7 +8,6 @@ other users and the shell history would see them), and are never printed.
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 
@@ -25,17 +24,12 @@ from scamtrace.audit import (
     USER_REMOVED,
     AuditLog,
     audit_path,
+    cli_operator,
     since_stamp,
 )
 from scamtrace.cli_context import config_of, err_console
 
-
-def _operator() -> str:
-    """Who ran the command, for the audit log: the local account name."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+_operator = cli_operator
 
 
 def _read_password(from_stdin: bool) -> str:
