@@ -11,7 +11,7 @@ median CPU and wall seconds per step for both, and the ratio base/empty
 
     python benchmarks/incremental.py --base N --add M [--quick] [--rounds R]
 
---quick is N=2,000, M=200, one round.
+--quick is N=1,000, M=100, one round.
 """
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", type=int, default=None, help="documents already stored")
     parser.add_argument("--add", type=int, default=None, help="documents added")
-    parser.add_argument("--quick", action="store_true", help="N=2,000, M=200, one round")
+    parser.add_argument("--quick", action="store_true", help="N=1,000, M=100, one round")
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    base_n = args.base or (2_000 if args.quick else 20_000)
-    add_n = args.add or (200 if args.quick else 1_000)
+    base_n = args.base or (1_000 if args.quick else 20_000)
+    add_n = args.add or (100 if args.quick else 1_000)
     rounds = args.rounds or (1 if args.quick else 3)
 
     from nlp.extract import Extractor

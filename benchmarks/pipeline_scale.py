@@ -11,7 +11,7 @@ one JSON object of all figures.
 
     python benchmarks/pipeline_scale.py --n N [--quick] [--seed 1] [--sample K]
 
---quick is N=1,000 and a 300-text comparison sample.
+--quick is N=1,000 and a 200-text comparison sample.
 """
 
 from __future__ import annotations
@@ -144,10 +144,10 @@ def store_bytes(home: Path) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=None, help="articles in the corpus")
-    parser.add_argument("--quick", action="store_true", help="N=1,000, 300-text comparison")
+    parser.add_argument("--quick", action="store_true", help="N=1,000, 200-text comparison")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample", type=int, default=None,
-                        help="texts in the extraction comparison (default 1,000; quick 300)")
+                        help="texts in the extraction comparison (default 1,000; quick 200)")
     parser.add_argument("--step", choices=(*STEPS, "compare"), help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--feeds", type=Path, help=argparse.SUPPRESS)
@@ -164,7 +164,7 @@ def main() -> None:
         return
 
     n = args.n or (1_000 if args.quick else 10_000)
-    sample = args.sample or (300 if args.quick else 1_000)
+    sample = args.sample or (200 if args.quick else 1_000)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         feeds, home = Path(tmp) / "feeds", Path(tmp) / "home"
