@@ -9,7 +9,7 @@ from the same extractions. Prints p50/p95 side by side; the last line is
 one JSON object of all figures.
 
     python benchmarks/queries.py --n N [--quick] [--rounds R]
-        [--neo4j-uri bolt://127.0.0.1:7687]   (password: $SCAMTRACE_NEO4J_PASSWORD)
+        [--no-neo4j] [--neo4j-uri bolt://127.0.0.1:7687]   (password: $SCAMTRACE_NEO4J_PASSWORD)
 
 Neo4j's database is cleared first: point it at a server for tests or
 benchmarks, used by nothing else meanwhile (its figures are discarded when
@@ -49,6 +49,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="N=500, 10 rounds")
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-neo4j", action="store_true",
+                        help="embedded only: leave a shared Neo4j server alone")
     parser.add_argument("--neo4j-uri", default=os.environ.get("SCAMTRACE_NEO4J_URI",
                                                               "bolt://127.0.0.1:7687"))
     args = parser.parse_args()
@@ -76,6 +78,8 @@ def main() -> None:
 
         stores: dict[str, Callable] = {"embedded": lambda: EmbeddedGraphStore(config.graph_path)}
         try:
+            if args.no_neo4j:
+                raise StoreError("--no-neo4j given")
             from graph.neo4j_store import Neo4jGraphStore
 
             def neo4j() -> Neo4jGraphStore:
