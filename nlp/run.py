@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ingest.records import Document
-from nlp.extract import Extractor
 from nlp.records import Extraction
 from nlp.store import ExtractionStore
+
+if TYPE_CHECKING:  # spaCy loads only when extraction really runs
+    from nlp.extract import Extractor
 
 
 class DocumentSource(Protocol):

@@ -13,17 +13,19 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.model import GraphStore
 from graph.sync import sync_graph
 from ingest.errors import LockedError, StoreError
 from ingest.run import ingest_sources
 from ingest.store import DocumentStore
-from nlp.extract import Extractor
 from nlp.run import extract_pending
 from nlp.store import ExtractionStore
 from scamtrace.config import Config
+
+if TYPE_CHECKING:  # spaCy loads only when extraction really runs
+    from nlp.extract import Extractor
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,8 @@ def extract_step(
     progress: Progress | None = None,
 ):
     if extractor is None:
+        from nlp.extract import Extractor
+
         extractor = Extractor(config.nlp)
     if progress is not None:
         progress(0, total=documents.count_after(extractions.document_high_water_mark()))
