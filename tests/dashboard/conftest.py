@@ -76,3 +76,25 @@ def table_with(app: AppTest, *columns: str):
         if set(columns) <= set(value.columns):
             return value
     raise AssertionError(f"no table with columns {columns}")
+
+
+def wait_until_serving(server, url: str, timeout_s: float, log_path: Path, what: str) -> None:
+    """Wait for a started Streamlit process to answer its health check, or fail the test
+    with the tail of its log if it exits or stays silent past ``timeout_s``."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"{what} exited with {server.returncode}: "
+                        f"{log_path.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} did not answer on {url} within {timeout_s:.0f}s")
+        time.sleep(0.5)

@@ -7,15 +7,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from .conftest import APP_PATH, scamtrace_env
+from .conftest import APP_PATH, scamtrace_env, wait_until_serving
 
 pytestmark = pytest.mark.browser
 
@@ -60,20 +58,7 @@ def dashboard_url(sample_home: Path, tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"streamlit exited with {server.returncode}: "
-                            f"{(tmp_path / 'streamlit.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {url} within {START_TIMEOUT_S}s")
-            time.sleep(0.5)
+        wait_until_serving(server, url, START_TIMEOUT_S, tmp_path / "streamlit.log", "streamlit")
         yield url
     finally:
         server.terminate()

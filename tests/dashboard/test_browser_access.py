@@ -10,8 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,7 @@ import pytest
 
 from dashboard.accounts import ANALYST_PAGES
 
-from .conftest import APP_PATH, scamtrace_env
+from .conftest import APP_PATH, scamtrace_env, wait_until_serving
 from .test_browser import (
     CHROMIUM_ARGS,
     RENDER_TIMEOUT_MS,
@@ -78,20 +76,8 @@ def served(home_with_accounts: Path, tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S + CLI_TIMEOUT_S
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"scamtrace dashboard exited with {server.returncode}: "
-                            f"{log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"scamtrace dashboard did not answer on {url}")
-            time.sleep(0.5)
+        wait_until_serving(server, url, START_TIMEOUT_S + CLI_TIMEOUT_S, log_path,
+                           "scamtrace dashboard")
         yield url
     finally:
         os.killpg(server.pid, signal.SIGTERM)
