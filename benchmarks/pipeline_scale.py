@@ -10,8 +10,12 @@ extractor with ``n_process=2``, and prints the ratios. The last line is
 one JSON object of all figures.
 
     python benchmarks/pipeline_scale.py --n N [--quick] [--seed 1] [--sample K]
+                                        [--n-process P] [--keep DIR]
 
---quick is N=1,000 and a 200-text comparison sample.
+--quick is N=1,000 and a 200-text comparison sample. --n-process sets the
+extract step's spaCy processes (default 1). --keep DIR writes the feeds and
+the data directory under DIR and leaves them there, so the incremental and
+query benchmarks can start from the same store (``--from DIR``).
 """
 
 from __future__ import annotations
@@ -43,14 +47,14 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: kilobytes
 
 
-def run_step(step: str, home: Path, feeds: Path, extractor=None) -> dict:
+def run_step(step: str, home: Path, feeds: Path, extractor=None, n_process: int = 1) -> dict:
     """Run one pipeline step through scamtrace.runner; its counts and times."""
     from graph.embedded import EmbeddedGraphStore
     from ingest.store import DocumentStore
     from nlp.store import ExtractionStore
     from scamtrace import runner
 
-    config = open_config(home, feeds)
+    config = open_config(home, feeds, n_process)
     wall, cpu = time.perf_counter(), time.process_time()
     with DocumentStore(config.documents_path) as documents:
         if step == "ingest":
@@ -148,6 +152,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample", type=int, default=None,
                         help="texts in the extraction comparison (default 1,000; quick 200)")
+    parser.add_argument("--n-process", type=int, default=1,
+                        help="spaCy processes for the extract step (default 1)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="write feeds and data directory under DIR and keep them")
     parser.add_argument("--step", choices=(*STEPS, "compare"), help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--feeds", type=Path, help=argparse.SUPPRESS)
@@ -159,27 +167,34 @@ def main() -> None:
             result["max_rss_mb"] = peak_rss_mb()
             result["children_max_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
         else:
-            result = {**run_step(args.step, args.home, args.feeds), "max_rss_mb": peak_rss_mb()}
+            result = {**run_step(args.step, args.home, args.feeds, n_process=args.n_process),
+                      "max_rss_mb": peak_rss_mb(), "children_max_rss_mb":
+                      peak_rss_mb(resource.RUSAGE_CHILDREN)}
         print(json.dumps(result))
         return
 
     n = args.n or (1_000 if args.quick else 10_000)
     sample = args.sample or (200 if args.quick else 1_000)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        raise SystemExit(f"--keep {args.keep}: folder is not empty")
     with tempfile.TemporaryDirectory() as tmp:
-        feeds, home = Path(tmp) / "feeds", Path(tmp) / "home"
+        root = args.keep if args.keep is not None else Path(tmp)
+        feeds, home = root / "feeds", root / "home"
         started = time.perf_counter()
         files = write_feeds(articles(n, args.seed), feeds)
         generated = time.perf_counter() - started
         print(f"corpus: {n:,} articles in {len(files)} files, "
               f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB, {generated:.1f} s")
-        figures: dict = {"n": n, "corpus_s": round(generated, 2)}
+        figures: dict = {"n": n, "seed": args.seed, "n_process": args.n_process,
+                         "corpus_s": round(generated, 2)}
         for step in STEPS:
-            figures[step] = in_child(["--step", step, "--home", str(home), "--feeds", str(feeds)])
+            figures[step] = in_child(["--step", step, "--home", str(home), "--feeds", str(feeds),
+                                      "--n-process", str(args.n_process)])
             f = figures[step]
             print(f"{step:8} {f['documents']:>7,} docs  {f['docs_per_s']:>8.1f} docs/s wall  "
-                  f"{f['docs_per_cpu_s']:>8.1f} docs/CPU-s  peak {f['max_rss_mb']:>6.0f} MB",
-                  flush=True)
+                  f"{f['docs_per_cpu_s']:>8.1f} docs/CPU-s  peak {f['max_rss_mb']:>6.0f} MB"
+                  f" (worker processes {f['children_max_rss_mb']:.0f} MB)", flush=True)
         sizes = store_bytes(home)
         figures["store_bytes"] = sizes
         total = sum(sizes.values())

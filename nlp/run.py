@@ -7,6 +7,7 @@ where the last committed batch ended, with nothing lost or stored twice.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -58,42 +59,60 @@ def extract_pending(
     batch_size: int = 64,
     progress: Callable[[int], None] | None = None,
 ) -> ExtractReport:
-    """Extract documents after the store's high-water mark; ``progress(n)`` after each batch."""
+    """Extract documents after the store's high-water mark; ``progress(n)`` after each batch.
+
+    All pending English texts go through one ``nlp.pipe`` stream, so spaCy's
+    worker processes (``n_process``) start once per run, not once per batch.
+    Results come back in input order; each is matched to the head of the
+    queue of documents read so far, and every ``batch_size`` documents the
+    finished rows are saved with the mark of the last of them.
+    """
     start = extractions.document_high_water_mark()
     counts = {"documents": 0, "extracted": 0, "non_english": 0, "duplicates": 0}
     mark = start
-    batch: list[tuple[int, Document]] = []
+    pending: deque[tuple[int, Document]] = deque()  # read, not yet saved
+    rows: list[Extraction] = []
+    finished = 0  # documents resolved since the last save
 
-    def flush() -> None:
-        nonlocal mark
-        if not batch:
+    def save() -> None:
+        nonlocal mark, finished
+        if not finished:
             return
-        english = [
-            (d.id, document_text(d))
-            for _, d in batch
-            if d.duplicate_of is None and is_english(d.language)
-        ]
-        extracted = {e.doc_id: e for e in extractor.extract(english)}
-        rows: list[Extraction] = []
-        for _, document in batch:
-            if document.duplicate_of is not None:
-                counts["duplicates"] += 1
-            elif document.id in extracted:
-                rows.append(extracted[document.id])
-                counts["extracted"] += 1
-            else:
-                rows.append(_skipped(document))
-                counts["non_english"] += 1
-        mark = max(mark, batch[-1][0])
         extractions.save(rows, mark)
         if progress is not None:
-            progress(len(batch))
-        batch.clear()
+            progress(finished)
+        rows.clear()
+        finished = 0
 
-    for seq, document in documents.iter_documents(after_seq=start, batch_size=max(batch_size, 1)):
-        counts["documents"] += 1
-        batch.append((seq, document))
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+    def resolve(seq: int, document: Document, row: Extraction | None) -> None:
+        nonlocal mark, finished
+        if document.duplicate_of is not None:
+            counts["duplicates"] += 1
+        elif row is not None:
+            rows.append(row)
+            counts["extracted"] += 1
+        else:
+            rows.append(_skipped(document))
+            counts["non_english"] += 1
+        mark = max(mark, seq)
+        finished += 1
+        if finished >= batch_size:
+            save()
+
+    def english_texts():
+        for seq, document in documents.iter_documents(after_seq=start, batch_size=max(batch_size, 1)):
+            counts["documents"] += 1
+            pending.append((seq, document))
+            if document.duplicate_of is None and is_english(document.language):
+                yield document.id, document_text(document)
+
+    for extraction in extractor.extract(english_texts()):
+        # Everything queued before this document was skipped (duplicate or not English).
+        while pending and pending[0][1].id != extraction.doc_id:
+            resolve(*pending.popleft(), None)
+        seq, document = pending.popleft()
+        resolve(seq, document, extraction)
+    while pending:  # skipped documents after the last English one
+        resolve(*pending.popleft(), None)
+    save()
     return ExtractReport(high_water_mark=mark, **counts)
