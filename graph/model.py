@@ -213,7 +213,9 @@ class GraphStore(Protocol):
     ) -> list[DocumentSummary]:
         """Documents whose title contains ``query``, newest first, then id."""
 
-    def overview(self, since: str | None = None, until: str | None = None, limit: int = 10) -> Overview: ...
+    def overview(
+        self, since: str | None = None, until: str | None = None, limit: int = 10
+    ) -> Overview: ...
 
     def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
               until: str | None = None) -> list[Edge]:

@@ -100,7 +100,9 @@ def extract_pending(
             save()
 
     def english_texts():
-        for seq, document in documents.iter_documents(after_seq=start, batch_size=max(batch_size, 1)):
+        for seq, document in documents.iter_documents(
+            after_seq=start, batch_size=max(batch_size, 1)
+        ):
             counts["documents"] += 1
             pending.append((seq, document))
             if document.duplicate_of is None and is_english(document.language):
