@@ -48,7 +48,11 @@ since, until = current_window(data.newest_date())
 suggestions = data.overview(since, until, limit=20).top_entities
 
 st.title("Links")
-ranking_tab, paths_tab = st.tabs(["Who matters around an entity", "All paths between two"])
+RANKING_TAB, PATHS_TAB = "Who matters around an entity", "All paths between two"
+# A link that names only where a path starts (the explorer's) opens on the paths.
+opens_on_paths = FROM_PARAM in st.query_params and ENTITY_PARAM not in st.query_params
+ranking_tab, paths_tab = st.tabs([RANKING_TAB, PATHS_TAB],
+                                 default=PATHS_TAB if opens_on_paths else None)
 
 with ranking_tab:
     centre = entity_picker(

@@ -1,10 +1,10 @@
-"""The graph explorer: neighbourhood network and the path finder."""
+"""The graph explorer: the neighbourhood network, and its way to the Links page's paths."""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 
-from dashboard.safe_text import escape_markdown
 from dashboard.style import LABEL_COLOURS
 from nlp.taxonomy import ENTITY_RELATION_TYPES
 
@@ -68,27 +68,20 @@ def two_hops_apart(store) -> tuple[str, str]:
     raise AssertionError("the sample graph should have an entity two hops from Myawaddy")
 
 
-def test_path_finder_lists_each_hop_with_its_evidence(sample_app, sample_store):
+def test_explorer_sends_paths_to_the_links_page_starting_from_its_centre(sample_app):
+    app = sample_app(PAGE, {"entity": MYAWADDY})
+    assert no_exceptions(app)
+    [link] = app.get("page_link")
+    assert link.proto.page.endswith("links")
+    assert parse_qs(link.proto.query_string) == {"from": [MYAWADDY]}
+
+
+def test_explorer_has_no_path_finder_of_its_own(sample_app, sample_store):
     source, target = two_hops_apart(sample_store)
-    path = sample_store.shortest_path(source, target)
     app = sample_app(PAGE, {"entity": source, "from": source, "to": target})
     assert no_exceptions(app)
-    hop_lines = [md.value for md in app.markdown if md.value.startswith("**1. ") or
-                 md.value.startswith("**2. ")]
-    assert len(hop_lines) == len(path) == 2
-    quotes = [md.value for md in app.markdown if md.value.startswith("> ")]
-    for edge in path:
-        assert edge.evidence, "every hop carries evidence"
-        assert f"> {escape_markdown(edge.evidence[0].sentence)}" in quotes
-    assert "2 hops" in app.success[0].value
-
-
-def test_path_finder_says_when_no_path_is_short_enough(sample_app, sample_store):
-    source, target = two_hops_apart(sample_store)
-    app = sample_app(PAGE, {"from": source, "to": target})
-    app.slider(key="path-max-hops").set_value(1).run()
-    assert no_exceptions(app)
-    assert "No path within 1 hops" in app.warning[0].value
+    assert not [s for s in app.success if "hop" in s.value]
+    assert "path-max-hops" not in [s.key for s in app.slider]
 
 
 def test_leaving_out_co_occurrence_shows_only_stated_relations(sample_app):
