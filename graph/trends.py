@@ -41,7 +41,7 @@ from scipy.stats import poisson
 from graph.batch import split_key
 from graph.model import DocumentSummary, Edge, GraphStore
 from ingest.errors import ConfigError
-from nlp.taxonomy import CO_OCCURS, ENTITY_RELATION_TYPES, ROUTE
+from nlp.taxonomy import CO_OCCURS, ENTITY_RELATION_TYPES, LOCATED_IN, LOCATION, ROUTE
 
 RECENT_WEEKS = 4
 BASELINE_WEEKS = 8  # the shortest baseline: a short window borrows weeks before it
@@ -144,6 +144,10 @@ class ModeChange:
     document_count: int
     documents: tuple[SourceDocument, ...]  # evidence for the new mode, oldest first
     previous_documents: tuple[SourceDocument, ...]  # newest evidence of the earlier modes
+    # "route": source/target are the route's ends; "corridor": they are the two
+    # countries (LOCATION keys) and ``routes`` the legs reported by the new mode.
+    kind: str = "route"
+    routes: tuple[str, ...] = ()  # relation keys of the new-mode routes behind it
 
 
 @dataclass(frozen=True)
@@ -401,14 +405,54 @@ def find_new_relations(edges: Sequence[Edge], since: str, until: str,
     return sorted(found, key=lambda r: -r.document_count)
 
 
-def find_mode_changes(edges: Sequence[Edge], since: str, until: str) -> list[ModeChange]:
-    """Routes whose (origin, destination) gained, in the window, a named mode it
-    never had before while an earlier report gave it another named mode."""
+def _previous_documents(before: Iterable) -> tuple[SourceDocument, ...]:
+    """One SourceDocument per document of this evidence, newest first."""
+    previous: dict[str, SourceDocument] = {}
+    for ev in sorted(before, key=lambda ev: (ev.date, ev.doc_id), reverse=True):
+        previous.setdefault(ev.doc_id, SourceDocument(
+            id=ev.doc_id, title=ev.title, date=ev.date[:10], url=ev.url, source=ev.source,
+            sentence=ev.sentence))
+    return tuple(list(previous.values())[:DOCUMENTS_PER_ITEM])
+
+
+def _mode_change(kind: str, source: str, target: str, mode: str, new: Sequence[Edge],
+                 earlier: Sequence[Edge], first: str, since: str, until: str) -> ModeChange:
+    before = [ev for e in earlier for ev in e.evidence if ev.date[:10] < first]
+    docs: dict[str, SourceDocument] = {}
+    for edge in new:
+        for doc_id, doc in _evidence_documents(edge, since, until).items():
+            docs.setdefault(doc_id, doc)
+    return ModeChange(
+        source=source, target=target, mode=mode, first_seen=first,
+        previous_modes=tuple(sorted({e.mode for e in earlier})),
+        previous_last_seen=max((ev.date[:10] for ev in before), default=""),
+        document_count=len(docs), documents=_oldest_first(docs.values()),
+        previous_documents=_previous_documents(before), kind=kind,
+        routes=tuple(sorted(relation_key(e) for e in new)))
+
+
+def find_mode_changes(edges: Sequence[Edge], since: str, until: str,
+                      countries: dict[str, str] | None = None) -> list[ModeChange]:
+    """Routes, and corridors between two countries, that gained in the window a
+    named mode they never had before while an earlier report gave another.
+
+    Route: the exact (origin, destination) pair gained the mode.
+    Corridor: the routes whose origin is in one country and destination in
+    another (``countries`` maps place keys to country names; see
+    ``graph.places.countries_of``) are one corridor, e.g. Sangkhlaburi ->
+    Payathonzu and Ranong -> Kawthaung are both Thailand -> Myanmar. The
+    corridor changes mode when the first report of a mode on any of its routes
+    falls in the window and another named mode was reported on any of them
+    before that date. Its ``documents`` are the new mode's evidence in the
+    window, its ``previous_documents`` the earlier modes' evidence before it. A
+    corridor change that one route's change already tells (same mode, same
+    first date, a route of the corridor) is left out. ``unknown`` and unnamed
+    modes take part in neither. Newest first."""
     unnamed = {"", "unknown"}
+    routes = [e for e in edges if e.type == ROUTE and e.mode not in unnamed]
     by_pair: dict[tuple[str, str], list[Edge]] = defaultdict(list)
-    for edge in edges:
-        if edge.type == ROUTE and edge.mode not in unnamed:
-            by_pair[(edge.source, edge.target)].append(edge)
+    for edge in routes:
+        by_pair[(edge.source, edge.target)].append(edge)
     changes = []
     for (source, target), group in sorted(by_pair.items()):
         for edge in group:
@@ -416,22 +460,28 @@ def find_mode_changes(edges: Sequence[Edge], since: str, until: str) -> list[Mod
             if not _in(first, since, until):
                 continue
             earlier = [e for e in group if e.mode != edge.mode and _first_date(e) < first]
-            if not earlier:
+            if earlier:
+                changes.append(_mode_change("route", source, target, edge.mode, [edge], earlier,
+                                            first, since, until))
+    told = {(c.mode, c.first_seen, c.source, c.target) for c in changes}
+    countries = countries or {}
+    by_corridor: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for edge in routes:
+        ends = countries.get(edge.source), countries.get(edge.target)
+        if None not in ends and ends[0] != ends[1]:
+            by_corridor[ends].append(edge)
+    for (origin, destination), group in sorted(by_corridor.items()):
+        for mode in sorted({e.mode for e in group}):
+            new = [e for e in group if e.mode == mode]
+            first = min(_first_date(e) for e in new)
+            if not _in(first, since, until):
                 continue
-            before = [ev for e in earlier for ev in e.evidence if ev.date[:10] < first]
-            before.sort(key=lambda ev: (ev.date, ev.doc_id), reverse=True)
-            previous = {}
-            for ev in before:
-                previous.setdefault(ev.doc_id, SourceDocument(
-                    id=ev.doc_id, title=ev.title, date=ev.date[:10], url=ev.url,
-                    source=ev.source, sentence=ev.sentence))
-            docs = _evidence_documents(edge, since, until)
-            changes.append(ModeChange(
-                source=source, target=target, mode=edge.mode, first_seen=first,
-                previous_modes=tuple(sorted({e.mode for e in earlier})),
-                previous_last_seen=before[0].date[:10] if before else "",
-                document_count=len(docs), documents=_oldest_first(docs.values()),
-                previous_documents=tuple(list(previous.values())[:DOCUMENTS_PER_ITEM])))
+            earlier = [e for e in group if e.mode != mode and _first_date(e) < first]
+            if not earlier or any((mode, first, e.source, e.target) in told for e in new):
+                continue
+            changes.append(_mode_change(
+                "corridor", f"{LOCATION}:{origin}", f"{LOCATION}:{destination}", mode, new,
+                earlier, first, since, until))
     return sorted(changes, key=lambda c: (c.first_seen, c.source, c.target, c.mode),
                   reverse=True)
 
@@ -461,6 +511,15 @@ def _source_document(doc: DocumentSummary) -> SourceDocument:
 
 
 # -- the report ----------------------------------------------------------------
+def _route_countries(edges: Sequence[Edge]) -> dict[str, str]:
+    """Countries of the ends of the named-mode routes among ``edges``."""
+    from graph.places import countries_of
+
+    ends = {k for e in edges if e.type == ROUTE and e.mode not in ("", "unknown")
+            for k in (e.source, e.target)}
+    return countries_of(ends, [e for e in edges if e.type == LOCATED_IN])
+
+
 def read_relevant_documents(graph: GraphStore, since: str | None, until: str | None
                             ) -> list[DocumentSummary]:
     """Every relevant document published in the window, newest first."""
@@ -572,6 +631,7 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
         relevant_documents=len(docs), counts=counts, bursts=tuple(bursts),
         first_seen=tuple(first),
         new_relations=tuple(find_new_relations(history, since, until, settings.relation_types)),
-        mode_changes=tuple(find_mode_changes(history, since, until)),
+        mode_changes=tuple(find_mode_changes(history, since, until,
+                                             _route_countries(history))),
         themes=themes, notes=tuple(notes),
     )

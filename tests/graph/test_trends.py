@@ -195,6 +195,59 @@ def test_mode_seen_before_the_window_is_no_change(graph_store, corpus):
     assert report.mode_changes == ()
 
 
+# -- corridors: routes between the same two countries ------------------------
+MAE_SOT, MYAWADDY = "LOCATION:Mae Sot", "LOCATION:Myawaddy"
+RANONG, KAWTHAUNG = "LOCATION:Ranong", "LOCATION:Kawthaung"
+THAILAND, MYANMAR = "LOCATION:Thailand", "LOCATION:Myanmar"
+
+
+def corridor_corpus() -> Corpus:
+    """Mae Sot -> Myawaddy by land in weeks 1-6, Ranong -> Kawthaung by sea in
+    weeks 9-10: no pair changes mode, the corridor Thailand -> Myanmar does.
+    Myawaddy is placed through Karen State, the others directly; a domestic
+    route (Bangkok -> Mae Sot) by air in week 9 is no corridor."""
+    corpus = Corpus()
+    places = corpus.add("places", day(1, 0), (MAE_SOT, MYAWADDY, RANONG, KAWTHAUNG))
+    for inner, outer in ((MAE_SOT, THAILAND), (RANONG, THAILAND), (KAWTHAUNG, MYANMAR),
+                         (MYAWADDY, "LOCATION:Karen State"),
+                         ("LOCATION:Karen State", MYANMAR)):
+        corpus.relate("LOCATED_IN", inner, outer, places, day(1, 0))
+    for week in range(1, 7):
+        doc = corpus.add(f"land-{week}", day(week, 3), (MAE_SOT, MYAWADDY))
+        corpus.relate("ROUTE", MAE_SOT, MYAWADDY, doc, day(week, 3), mode="land")
+    for week in (9, 10):
+        doc = corpus.add(f"sea-{week}", day(week, 5), (RANONG, KAWTHAUNG))
+        corpus.relate("ROUTE", RANONG, KAWTHAUNG, doc, day(week, 5), mode="sea")
+    doc = corpus.add("air-9", day(9, 1), (BANGKOK, MAE_SOT))
+    corpus.relate("ROUTE", BANGKOK, MAE_SOT, doc, day(9, 1), mode="air")
+    return corpus
+
+
+def test_corridor_between_two_countries_changes_from_land_to_sea(graph_store):
+    graph_store.upsert(corridor_corpus().batch())
+    report = trends_report(graph_store, None, day(8, 0), UNTIL)
+    [change] = report.mode_changes
+    assert (change.kind, change.source, change.target) == ("corridor", THAILAND, MYANMAR)
+    assert (change.mode, change.previous_modes) == ("sea", ("land",))
+    assert change.first_seen == day(9, 5)
+    assert change.previous_last_seen == day(6, 3)
+    assert change.routes == (f"ROUTE|{RANONG}|{KAWTHAUNG}|sea",)
+    assert [d.id for d in change.documents] == ["sea-9", "sea-10"]
+    assert [d.id for d in change.previous_documents] == [f"land-{w}" for w in range(6, 0, -1)]
+
+
+def test_corridor_whose_modes_were_all_seen_before_the_window_is_no_change(graph_store):
+    graph_store.upsert(corridor_corpus().batch())
+    report = trends_report(graph_store, None, day(10, 0), UNTIL)
+    assert report.mode_changes == ()
+
+
+def test_pair_change_is_not_repeated_as_its_corridor(graph_store, corpus):
+    graph_store.upsert(corpus.batch())
+    report = trends_report(graph_store, None, day(8, 0), UNTIL)
+    assert [c.kind for c in report.mode_changes] == ["route"]
+
+
 def test_counts_per_week_follow_the_corpus(report):
     counts = report.counts
     assert counts.weeks == tuple(iso_week(START + timedelta(weeks=w)) for w in range(10))
@@ -318,12 +371,17 @@ def test_sample_has_a_golden_lotus_park_theme(sample_report):
     assert months.get("2026-11", 0) > months.get("2026-09", 0)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the extractor reports the land legs (Bangkok -> Sangkhlaburi -> Payathonzu) and the sea "
-    "leg (Ranong -> Kawthaung) as different origin/destination pairs, so no pair changes mode"))
 def test_sample_route_to_golden_lotus_park_changes_from_land_to_sea(sample_report):
-    assert any(c.mode == "sea" and "land" in c.previous_modes
-               and c.first_seen.startswith("2026-11") for c in sample_report.mode_changes)
+    # The land legs (Bangkok -> Sangkhlaburi -> Payathonzu) and the sea leg (Ranong ->
+    # Kawthaung) are different pairs; the corridor Thailand -> Myanmar joins them.
+    [change] = [c for c in sample_report.mode_changes if c.kind == "corridor"
+                and (c.source, c.target) == ("LOCATION:Thailand", "LOCATION:Myanmar")]
+    assert change.mode == "sea" and "land" in change.previous_modes
+    assert change.first_seen.startswith("2026-11")
+    assert "ROUTE|LOCATION:Ranong|LOCATION:Kawthaung|sea" in change.routes
+    assert {d.url for d in change.documents} <= STORY_LINKS
+    assert any(d.url in STORY_LINKS and d.date < "2026-11-03"
+               for d in change.previous_documents)
 
 
 def test_short_window_borrows_its_baseline_from_before_it_back_to_the_data_start(
