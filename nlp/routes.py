@@ -22,6 +22,9 @@ ORIGIN, DESTINATION, VIA = "origin", "destination", "via"
 SCAN_WINDOW = 8
 COORDINATORS = {",", "and", "or", "&"}
 LEG_STARTERS = {"on", "from", "then", "finally", "later", "eventually", "afterwards"}
+# "driven to Mae Sot and across the Moei River into Myawaddy": a new leg, with no verb.
+PATH_LEG_STARTERS = {"across", "over", "into", "through"}
+POSSESSIVES = ("'s", "’s")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class RouteRules:
     officials: frozenset[str]
     people: frozenset[str]
     origin_verbs: frozenset[str]
+    departure_verbs: frozenset[str]
+    entry_verbs: frozenset[str]
+    strong_triggers: tuple[str, ...]
     destination_markers: frozenset[str]
     destination_bound: frozenset[str]
     via_markers: frozenset[str]
@@ -52,6 +58,9 @@ class RouteRules:
             officials=frozenset(lex["route_officials"]),
             people=frozenset(lex["route_people"]),
             origin_verbs=frozenset(lex["origin_verbs"]),
+            departure_verbs=frozenset(lex["departure_verbs"]),
+            entry_verbs=frozenset(lex["entry_verbs"]),
+            strong_triggers=tuple(lex["route_strong_trigger_stems"]),
             destination_markers=frozenset(lex["destination_markers"]),
             destination_bound=frozenset(lex["destination_bound"]),
             via_markers=frozenset(w for w in lex["via_markers"] if " " not in w),
@@ -102,9 +111,18 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
     """The role the words just before ``place`` give it within its leg."""
     lower, tag = tokens.lower, tokens.tag
     end = place.end
-    # "Myanmar's Karen State": the possessor is not where people are taken.
-    if end < len(lower) and lower[end] in ("'s", "’s"):
+    # "Myanmar's Karen State": the possessor is not where people are taken; "Bangkok's
+    # airport" still names Bangkok as the end of the journey.
+    owned = end + 1
+    if (
+        end < len(lower)
+        and lower[end] in POSSESSIVES
+        and (owned >= len(lower) or owned in tokens.place_at or not tokens.text[owned].islower())
+    ):
         return None
+    # "the Malaysia-bound boat"
+    if end + 1 < len(lower) and lower[end] == "-" and lower[end + 1] in rules.destination_bound:
+        return DESTINATION
     i = place.start - 1
     stop = max(leg_start, place.start - SCAN_WINDOW)
     passed_in = False
@@ -112,7 +130,15 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
     previous = ""
     while i >= stop:
         word = lower[i]
+        if word in POSSESSIVES and i - 1 in tokens.place_at:
+            # "from Myanmar's Shan State": the role is given before the possessor.
+            i = tokens.place_at[i - 1] - 1
+            continue
         if i in tokens.place_at and tokens.place_at[i] != place.start:
+            # "boats leaving Cox's Bazar for Malaysia": the other place is the origin.
+            start = tokens.place_at[i]
+            if word_before_is_departure(start, lower, rules) and lower[i + 1] == "for":
+                return DESTINATION
             return None  # "to Bokeo province in Laos": Laos is where Bokeo is
         if word == "from" or (word == "of" and i > 0 and lower[i - 1] == "out"):
             return ORIGIN
@@ -133,6 +159,12 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
             return VIA
         if word in rules.origin_verbs and previous in ("in", "at", "up"):
             return ORIGIN
+        if word in rules.departure_verbs and i == place.start - 1:
+            return ORIGIN  # "the boat left Teknaf"
+        if word in rules.entry_verbs and i == place.start - 1:
+            return DESTINATION  # "they entered the Philippines through Clark"
+        if i == leg_start and tokens.text[i] == "In":
+            return ORIGIN  # "In Bangkok a van drove them to the border"
         if word == "up" and passed_in:
             previous = word
             i -= 1
@@ -148,6 +180,10 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
     return None
 
 
+def word_before_is_departure(start: int, lower: list[str], rules: RouteRules) -> bool:
+    return start > 0 and lower[start - 1] in rules.departure_verbs
+
+
 def _legs(sentence: Span, tokens: Tokens) -> list[tuple[int, int]]:
     """Token ranges of the sentence split where a new leg of the journey starts."""
     lower, tag = tokens.lower, tokens.tag
@@ -159,6 +195,16 @@ def _legs(sentence: Span, tokens: Tokens) -> list[tuple[int, int]]:
         if word in ("and", ",") and (
             following in LEG_STARTERS or tag[i + 1].startswith(("VB", "RB"))
         ):
+            split = True
+        if (
+            word == "and"
+            and i > start
+            and lower[i - 1] == ","
+            and i + 1 not in tokens.place_at
+            and following != "the"
+        ):
+            split = True  # ", and at night they were taken across": a new clause
+        if word == "and" and following in PATH_LEG_STARTERS:
             split = True
         if word in (",", "and") and following in ("a", "an"):
             split = True
@@ -198,7 +244,10 @@ def _roles(
         if role is None and roles:
             before, before_role = roles[-1]
             gap = tokens.lower[before.end : place.start]
-            if gap and all(w in COORDINATORS for w in gap):
+            following = tokens.lower[place.end] if place.end < len(tokens.lower) else ""
+            if gap == [","] and following not in COORDINATORS:
+                role = None  # "to Sihanoukville, Cambodia": where the place is, not a list
+            elif gap and all(w in COORDINATORS for w in gap):
                 role = before_role
         roles.append((place, role))
     return roles
@@ -214,8 +263,11 @@ def sentence_routes(
 ) -> list[Route]:
     """Route legs stated in one sentence; ``context`` is the words of the sentences before it."""
     words = tokens.lower[sentence.start : sentence.end]
-    if any(w.startswith(rules.blockers) for w in words) or "sent home" in " ".join(words):
+    if "sent home" in " ".join(words):
         return []
+    # A sentence about a rescue or a return keeps only journeys a trafficking verb states
+    # ("Indonesians trafficked to Cambodia were rescued"), not "rescued and taken to Mae Sot".
+    blocked = any(w.startswith(rules.blockers) for w in words)
     routes: list[Route] = []
     pending_origins: list[str] = []
     last_mode = ""
@@ -225,22 +277,48 @@ def sentence_routes(
         roles = _roles(places, start, end, tokens, rules)
         destinations = [(p, r) for p, r in roles if r == DESTINATION]
         origins = _group(roles, ORIGIN, before=destinations[0][0] if destinations else None)
-        verbless = not any(t.startswith("VB") for t in tokens.tag[start:end])
+        # "..., and across the river into Myawaddy, where they were held": no verb before
+        # the destination continues the journey of the leg before.
+        until = destinations[0][0].start if destinations else end
+        verbless = not any(t.startswith("VB") for t in tokens.tag[start:until])
         leg_triggered = any(rules.is_trigger(w) for w in leg_words)
         # A leg moves people itself, or continues one that did ("then on to Bangkok").
         moving = leg_triggered or (triggered and verbless)
         triggered = triggered or leg_triggered
-        if not destinations:
-            pending_origins = [p.kb_id_ for p, _ in origins] or pending_origins
-            continue
         if not moving or any(w in rules.goods for w in leg_words):
+            if not destinations:
+                pending_origins = [p.kb_id_ for p, _ in origins] or pending_origins
             continue
         if _officials_travel(leg_words, rules):
             continue
+        if not destinations:
+            # "driven from Bangkok's airport to the border": the far end is unnamed.
+            border_at = _unnamed_border(start, end, tokens)
+            named = [p for p, _ in origins if border_at is not None and p.start < border_at]
+            if named and not blocked and not _group(roles, DESTINATION):
+                mode = _mode(tokens.lower[named[0].start - 6 : end], (), rules)
+                last_mode = mode
+                for place in named:
+                    routes.append(Route(place.kb_id_, "", (), mode, index, leg))
+                pending_origins = []
+                continue
+            pending_origins = [p.kb_id_ for p, _ in origins] or pending_origins
+            continue
+        if blocked:
+            destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules)]
+            if not destinations:
+                continue
+        if origins and not _in_same_clause(origins[0][0], destinations[0][0]):
+            origins = []
+        if not origins:
+            # "trafficked into Cambodia from Vietnam": the origin follows the destination.
+            origins = _origins_after(roles, destinations[0][0])
         via = []
         for place, role in roles:
             if role == VIA and place.kb_id_ not in via:
                 via.append(place.kb_id_)
+        if blocked:
+            pending_origins = []  # "returned from Myanmar ..., and ... to Thailand"
         origin_names = [p.kb_id_ for p, _ in origins] or pending_origins or [""]
         if "there" in leg_words or "where" in leg_words[:2]:
             origin_names = [p.kb_id_ for p, _ in origins] or [""]  # "from there": chained later
@@ -255,6 +333,9 @@ def sentence_routes(
             mode = _mode(leg_words, tuple(via), rules)
         if mode == "unknown" and last_mode and verbless:
             mode = last_mode  # "flown to Dubai, then on to Bangkok"
+        if mode == "unknown":
+            # "put in a van and taken to Mae Sot", "to Kolkata and on to Delhi by train"
+            mode = _mode(words, tuple(via), rules)
         if mode == "unknown" and context:
             mode = _mode(context, tuple(via), rules)
         last_mode = mode
@@ -266,6 +347,100 @@ def sentence_routes(
                 via_names = tuple(v for v in via if v not in (origin, name))
                 routes.append(Route(origin, name, via_names, mode, index, leg))
     return routes
+
+
+def _governing_verb(place: Span) -> Any:
+    """The verb whose preposition takes the place ("trafficked" in "trafficked to X")."""
+    token = place.root
+    for _ in range(6):
+        if token.head is token:
+            return None
+        token = token.head
+        if token.tag_.startswith("VB"):
+            return token
+    return None
+
+
+def _not_a_return(place: Span, rules: RouteRules) -> bool:
+    """In a sentence about a rescue or return, whether the journey to ``place`` is still an
+    outward one: a trafficking verb takes it ("Indonesians trafficked to Cambodia were
+    rescued"), or no rescue or return word governs, joins or qualifies its verb ("rescued and
+    taken to Mae Sot", "the rescued workers were taken to", "after escaping, ...")."""
+    verb = _governing_verb(place)
+    if verb is None or not rules.is_trigger(verb.lower_):
+        return False  # "adverts that promise travel to Thailand"
+    if verb.lower_.startswith(rules.strong_triggers):
+        return True
+    # "walked across to Mae Sot, where police began screening them"
+    near = [verb, *place.root.subtree]
+    for conjunct in verb.conjuncts:
+        # "crossed into Tak and were held for screening", not "taken to villages in Jiangxi,
+        # where they were handed to men" (a clause about the destination).
+        near.append(conjunct)
+        for child in conjunct.children:
+            near.append(child)
+            near.extend(child.children)
+    head = verb
+    # Up to the clause that holds the verb; a relative clause ("workers who were about to
+    # be taken to Tawau") describes people, and what was done to them does not block it.
+    while head.dep_ not in ("relcl", "acl", "ROOT") and head.head is not head:
+        head = head.head
+        near.append(head)
+    for child in verb.children:
+        near.append(child)
+        if child.dep_ in ("nsubj", "nsubjpass", "advcl"):
+            near.extend(child.subtree)
+    return not any(t.lower_.startswith(rules.blockers) for t in near)
+
+
+def _in_same_clause(origin: Span, destination: Span) -> bool:
+    """Whether "from X" belongs to the movement to ``destination``, not to a person described
+    on the way ("Zhang, a shopkeeper from Fujian, ... her son, who had travelled to
+    Thailand")."""
+    verb = _governing_verb(destination)
+    if verb is None:
+        return True
+    if origin.root in verb.subtree or destination.root in origin.root.head.subtree:
+        return True
+    origin_verb = _governing_verb(origin)
+    return origin_verb is not None and (
+        origin_verb in verb.conjuncts or origin_verb in verb.ancestors
+    )
+
+
+def _origins_after(
+    roles: list[tuple[Span, str | None]], destination: Span
+) -> list[tuple[Span, str | None]]:
+    """Origins named after the destination whose "from" belongs to the same movement:
+    "trafficked to Cambodia from China, Vietnam and Indonesia"."""
+    after = [(p, r) for p, r in roles if p.start > destination.start]
+    found = _group(after, ORIGIN)
+    if not found:
+        return []
+    first = found[0][0]
+    marker = first.root.head
+    if marker.lower_ not in ("from", "of"):
+        return []
+    verb = _governing_verb(destination)
+    attached = marker.head
+    if attached == verb or destination.start <= attached.i < destination.end:
+        return found
+    return []
+
+
+def _unnamed_border(start: int, end: int, tokens: Tokens) -> int | None:
+    """Where a leg goes "to the border" (or "to the Thai border") without naming a place."""
+    lower, tag = tokens.lower, tokens.tag
+    for i in range(start, end - 2):
+        if lower[i] not in ("to", "towards"):
+            continue
+        # "to the border", "to the Thai border", "to a house near the border"
+        for j in range(i + 1, min(end, i + 7)):
+            if j in tokens.place_at or tag[j].startswith("VB") or tokens.punct[j]:
+                break
+            if lower[j] in ("border", "frontier"):
+                return i
+    return None
 
 
 def _origins_before(
