@@ -3,6 +3,7 @@
 Registered by importing this module; ``nlp.pipeline.build_pipeline`` adds
 them after the statistical NER:
 
+* ``scamtrace_paragraphs`` - before the parser: a blank line starts a sentence;
 * ``scamtrace_entities`` - canonical, taxonomy-labelled mentions in
   ``doc.spans["scamtrace"]`` (``label_`` = label, ``kb_id_`` = canonical name);
 * ``scamtrace_relations`` - relation rows in ``doc._.scamtrace_relations``;
@@ -13,6 +14,7 @@ them after the statistical NER:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from spacy.language import Language
@@ -28,6 +30,7 @@ from nlp.taxonomy import PLATFORM, ROUTE
 
 MENTIONS_KEY = "scamtrace"
 CRIME_MATCHES_KEY = "crime_matches"
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 for _name, _default in (("scamtrace_relations", None), ("scamtrace_relevance", None)):
     if not Doc.has_extension(_name):
@@ -86,6 +89,17 @@ def relevance_component(doc: Doc) -> Doc:
             for r in relations
             if r[0] != ROUTE and r[1] not in platforms and r[2] not in platforms
         ]
+    return doc
+
+
+@Language.component("scamtrace_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line ends a sentence: the parser otherwise runs a paragraph's last sentence
+    into the next paragraph's first, and a place of one is read as the origin of the other."""
+    for match in PARAGRAPH_BREAK.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None and span.end < len(doc):
+            doc[span.end].is_sent_start = True
     return doc
 
 

@@ -47,6 +47,8 @@ def build_pipeline(settings: NlpSettings) -> Language:
     )
     with nlp.select_pipes(enable=[]):
         crime_ruler.add_patterns(list(gazetteer.crime_patterns))
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("scamtrace_paragraphs", before="parser")
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", before="entity_ruler")
     nlp.add_pipe("scamtrace_entities", config={"gazetteer_dir": gazetteer_dir})

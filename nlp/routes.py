@@ -269,7 +269,7 @@ def sentence_routes(
     # ("Indonesians trafficked to Cambodia were rescued"), not "rescued and taken to Mae Sot".
     blocked = any(w.startswith(rules.blockers) for w in words)
     routes: list[Route] = []
-    pending_origins: list[str] = []
+    pending_origins: list[Span] = []
     last_mode = ""
     triggered = False
     for leg, (start, end) in enumerate(_legs(sentence, tokens)):
@@ -287,7 +287,7 @@ def sentence_routes(
         triggered = triggered or leg_triggered
         if not moving or any(w in rules.goods for w in leg_words):
             if not destinations:
-                pending_origins = [p.kb_id_ for p, _ in origins] or pending_origins
+                pending_origins = [p for p, _ in origins] or pending_origins
             continue
         if _officials_travel(leg_words, rules):
             continue
@@ -302,7 +302,7 @@ def sentence_routes(
                     routes.append(Route(place.kb_id_, "", (), mode, index, leg))
                 pending_origins = []
                 continue
-            pending_origins = [p.kb_id_ for p, _ in origins] or pending_origins
+            pending_origins = [p for p, _ in origins] or pending_origins
             continue
         if blocked:
             destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules)]
@@ -319,7 +319,8 @@ def sentence_routes(
                 via.append(place.kb_id_)
         if blocked:
             pending_origins = []  # "returned from Myanmar ..., and ... to Thailand"
-        origin_names = [p.kb_id_ for p, _ in origins] or pending_origins or [""]
+        carried = [p.kb_id_ for p in pending_origins]
+        origin_names = [p.kb_id_ for p, _ in origins] or carried or [""]
         if "there" in leg_words or "where" in leg_words[:2]:
             origin_names = [p.kb_id_ for p, _ in origins] or [""]  # "from there": chained later
         pending_origins = []
@@ -402,9 +403,10 @@ def _in_same_clause(origin: Span, destination: Span) -> bool:
         return True
     if origin.root in verb.subtree or destination.root in origin.root.head.subtree:
         return True
-    origin_verb = _governing_verb(origin)
-    return origin_verb is not None and (
-        origin_verb in verb.conjuncts or origin_verb in verb.ancestors
+    # "picked up in Buriram and driven to ...": the origin's own verb leads to the movement.
+    attached = origin.root.head.head
+    return attached.tag_.startswith("VB") and (
+        attached in verb.conjuncts or attached in verb.ancestors
     )
 
 
