@@ -3,18 +3,25 @@
 The store is opened once per process (``st.cache_resource``); query results
 are cached (``st.cache_data``) under the store's identity and its data
 version, the high-water mark, so a rerun never reloads the graph and a new
-``scamtrace run`` is picked up on the next interaction.
+``scamtrace run`` is picked up on the next interaction. A curation rebuild
+leaves the mark where it was, so the identity also says which curation
+rules the graph was built with.
+
+The watchlist's alerts are read here too (``recent_alerts``): they live beside
+the graph, in ``HOME/watchlist.sqlite``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from dashboard.safe_text import escape_markdown
+from graph.curation import curation_path
 from graph.model import (
     DocumentSummary,
     Edge,
@@ -24,6 +31,7 @@ from graph.model import (
     Overview,
     Subgraph,
 )
+from graph.watchlist import WATCHLIST_FILE, Alert, Watchlist
 from ingest.errors import ScamtraceError
 from scamtrace.config import Config, load_config
 from scamtrace.stores import open_graph_store
@@ -167,6 +175,21 @@ class DashboardData:
         )
 
 
+def curation_stamp(config: Config) -> str:
+    """Which curation rules are in force: the rules file's change time and size."""
+    try:
+        found = curation_path(config.extractions_path.parent).stat()
+    except FileNotFoundError:
+        return "none"
+    return f"{found.st_mtime_ns}-{found.st_size}"
+
+
+def forget_cached_queries() -> None:
+    """Drop every cached query result: the graph changed under an unchanged
+    high-water mark (a curation rebuild from this process)."""
+    st.cache_data.clear()
+
+
 def open_dashboard_data() -> DashboardData:
     """The configured store, opened once, at its current data version.
 
@@ -176,7 +199,22 @@ def open_dashboard_data() -> DashboardData:
     config = load_config()
     identity = store_identity(config)
     store = _open_store(identity, config)
-    return DashboardData(store=store, identity=identity, version=store.high_water_mark())
+    return DashboardData(store=store, identity=f"{identity}#curation:{curation_stamp(config)}",
+                         version=store.high_water_mark())
+
+
+def watchlist_path(config: Config) -> Path:
+    return config.home / WATCHLIST_FILE
+
+
+def recent_alerts(config: Config, limit: int = 50) -> list[Alert] | None:
+    """The newest watchlist alerts, newest first; None when nothing was ever watched
+    (no watchlist file, which this does not create)."""
+    path = watchlist_path(config)
+    if not path.exists():
+        return None
+    with Watchlist(path) as watchlist:
+        return watchlist.alerts(limit=limit)
 
 
 def dashboard_data_or_stop() -> DashboardData:
