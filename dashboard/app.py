@@ -39,6 +39,8 @@ PAGES = [
     st.Page("views/briefing.py", title="Briefing", icon=":material/summarize:", url_path="brief"),
     st.Page("views/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("views/links.py", title="Links", icon=":material/share:", url_path="links"),
+    st.Page("views/watchlists.py", title="Watchlists", icon=":material/notifications:",
+            url_path="watchlists"),
     st.Page("views/curation.py", title="Curation", icon=":material/merge:",
             url_path="curation"),
     st.Page("views/exports.py", title="Exports", icon=":material/ios_share:",

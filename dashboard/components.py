@@ -1,5 +1,5 @@
 """Pieces of page that several pages share: the entity picker, evidence
-quotes and the documents table. All source text is shown escaped."""
+quotes, the documents table and watchlist alerts. All source text is shown escaped."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dashboard.network import entity_name
 from dashboard.queries import DashboardData
 from dashboard.safe_text import escape_markdown, one_line, safe_url
 from graph.model import DocumentSummary, EntityNode, Evidence
+from graph.watchlist import Alert
 from nlp.taxonomy import ENTITY_LABELS
 
 ALL_LABELS = "All labels"
@@ -132,3 +133,23 @@ def show_documents_table(documents: Sequence[DocumentSummary], key: str) -> None
             "link": st.column_config.LinkColumn("Source", display_text=HOST_OF_URL),
         },
     )
+
+
+def show_alerts(alerts: Sequence[Alert], key: str, evidence: bool = True) -> None:
+    """Each alert: what was watched, the document that matched (with a link to its
+    source) and, with ``evidence``, the sentences that matched."""
+    for index, alert in enumerate(alerts):
+        with st.container(border=True):
+            text_col, link_col = st.columns([6, 1], vertical_alignment="center")
+            text_col.markdown(f"**{escape_markdown(alert.value)}** · "
+                              f"{escape_markdown(alert.title or alert.doc_id)}")
+            origin = (alert.published, alert.source, f"{alert.kind} watch",
+                      f"alert recorded {alert.recorded}")
+            text_col.caption(" · ".join(escape_markdown(part) for part in origin if part))
+            url = safe_url(alert.url)
+            if url:
+                link_col.link_button("Source", url, key=f"{key}-src-{index}",
+                                     icon=":material/open_in_new:")
+            if evidence:
+                for sentence in alert.evidence:
+                    st.markdown(f"> {escape_markdown(sentence)}")

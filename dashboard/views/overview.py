@@ -5,11 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.accounts import ANALYST, has_role
 from dashboard.charts import top_entities_figure
-from dashboard.components import describe_entity, show_documents_table
-from dashboard.queries import dashboard_data_or_stop
-from dashboard.safe_text import one_line
+from dashboard.components import describe_entity, show_alerts, show_documents_table
+from dashboard.queries import dashboard_data_or_stop, recent_alerts
+from dashboard.safe_text import escape_markdown, one_line
 from dashboard.window import current_window, describe_window
+from ingest.errors import ScamtraceError
+from scamtrace.config import load_config
+
+ALERTS_SHOWN = 5
 
 data = dashboard_data_or_stop()
 since, until = current_window(data.newest_date())
@@ -28,6 +33,22 @@ entities_col.metric(
     "Entities", overview.entities, help="Distinct entities mentioned in the window."
 )
 relations_col.metric("Relations", overview.relations, help="Distinct links seen in the window.")
+
+# Alerts are news whatever the window: the newest few, for everyone signed in.
+try:
+    alerts = recent_alerts(load_config(), limit=ALERTS_SHOWN)
+except ScamtraceError as exc:
+    alerts = None
+    st.caption(f"Watchlist alerts cannot be read: {escape_markdown(str(exc))}")
+if alerts is not None:
+    st.subheader("Newest watchlist alerts")
+    if alerts:
+        show_alerts(alerts, key="overview-alerts", evidence=False)
+    else:
+        st.caption("No document has matched the watchlist yet.")
+    if has_role(ANALYST):
+        st.page_link("views/watchlists.py", label="The watchlist and all its alerts",
+                     icon=":material/notifications:")
 
 if overview.documents == 0:
     st.info(
