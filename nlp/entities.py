@@ -57,6 +57,20 @@ NOT_PEOPLE_AFTER = {
 DETERMINERS = {"the", "The", "THE"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
 NAME_TOKEN = re.compile(r"^[A-Z][\w'’\-]*\w$|^[A-Z]$", re.UNICODE)
+# Dropped from a name the text gives; a persona's "Sir Mark" or "Boss Ton" keeps its title.
+COURTESY_TITLES = {"Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Prof.", "Professor"}
+NAME_SUFFIXES = {"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"}
+# Nouns after "said X, a ..." that describe a body, not a person.
+BODY_NOUNS = {
+    "group", "organisation", "organization", "ngo", "charity", "agency", "company", "firm",
+    "network", "foundation", "coalition", "body", "union", "alliance", "association",
+    "newspaper", "website", "think", "consultancy", "bank", "platform", "unit", "department",
+}
+# Words after a name that make it a place's or a market's name ("the Rong Kluea market").
+NOT_PERSON_AFTER = {
+    "market", "bridge", "road", "temple", "station", "airport", "crossing", "checkpoint",
+    "river", "district", "village", "province", "town", "camp", "compound", "resort",
+}
 
 
 @dataclass(frozen=True)
@@ -127,6 +141,7 @@ class EntityRules:
 
 NAME_BEFORE_INTRO = "NAME_BEFORE"  # the name is the match's last token
 NAME_AFTER_INTRO = "NAME_AFTER"  # the name is the match's first token
+NAME_AFTER_SAID = "NAME_AFTER_SAID"  # "said Thida Win, a labour organiser": the second token
 NAME_PARTICLES = {"da", "de", "dos", "van", "von", "bin", "binti", "al", "le", "la", "del", "der"}
 # Things, not people, that the text may introduce by name ("a compound called ...").
 NAMED_THINGS = {
@@ -189,6 +204,7 @@ def pseudonym_matcher(vocab: Vocab) -> Matcher:
                     },
                     "OP": "*",
                 },
+                {"ORTH": {"IN": [",", ":"]}, "OP": "?"},
                 quote,
                 name,
             ],
@@ -241,6 +257,20 @@ def pseudonym_matcher(vocab: Vocab) -> Matcher:
         ],
     )
     matcher.add(
+        NAME_AFTER_SAID,
+        [
+            [
+                {"LOWER": {"IN": ["said", "says", "told"]}},
+                name,
+                {**name, "OP": "?"},
+                {**name, "OP": "?"},
+                {"ORTH": ","},
+                {"LOWER": {"IN": ["a", "an"]}},
+                {"IS_LOWER": True, "LOWER": {"NOT_IN": sorted(BODY_NOUNS)}},
+            ]
+        ],
+    )
+    matcher.add(
         NAME_AFTER_INTRO,
         [
             [name, {"ORTH": ","}, {"LIKE_NUM": True}, {"ORTH": {"IN": [",", "."]}}],
@@ -274,9 +304,10 @@ def given_names(
 
     A name found only by the weak cue ("X, 26,") must not be another kind of entity."""
     before = doc.vocab.strings[NAME_BEFORE_INTRO]
+    after_said = doc.vocab.strings[NAME_AFTER_SAID]
     found: dict[tuple[int, int], str] = {}
     for match_id, start, end in matcher(doc):
-        first = end - 1 if match_id == before else start
+        first = end - 1 if match_id == before else start + (match_id == after_said)
         token = doc[first]
         if first in taken or token.is_stop:
             continue
@@ -397,7 +428,10 @@ def _clean_text(span: Span) -> str:
 def _looks_like_name(span: Span) -> bool:
     return (
         all(
-            NAME_TOKEN.match(t.text) or t.text in ("-", "'") or t.text in NAME_PARTICLES
+            NAME_TOKEN.match(t.text)
+            or t.text in ("-", "'")
+            or t.text in NAME_PARTICLES
+            or (t.i > span.start and t.text in NAME_SUFFIXES)
             for t in span
         )
         and span[0].text not in NAME_PARTICLES
@@ -421,7 +455,15 @@ def canonical_mentions(
     model_people = {
         i for e in ents if e.label_ == "PERSON" and len(e) > 1 for i in range(e.start, e.end)
     }
-    given = given_names(doc, pseudonyms, ruler_tokens, other_entities, model_people)
+    given = {}
+    for start, end in given_names(
+        doc, pseudonyms, ruler_tokens, other_entities, model_people
+    ):
+        # "said Dr Ratna Dewi, a researcher": the title is not part of the name.
+        while end - start > 1 and doc[start].text in COURTESY_TITLES:
+            start += 1
+        if doc[start:end].text not in rules.demonyms.values():  # "forced to call Thai people"
+            given[(start, end)] = doc[start:end].text
     if given:
         names = set(given.values())
         first_words = {name.split()[0]: name for name in names}
@@ -538,6 +580,26 @@ def _repeated_names(
     return found
 
 
+def story_country(doc: Doc, rules: EntityRules) -> str | None:
+    """The country a story is about: the first it names, as a place, an adjective ("Sri
+    Lankan authorities", "Kenya's government") or inside a body's name ("Sri Lanka Bureau")."""
+    by_demonym = {d: c for c, d in rules.demonyms.items()}
+    first: tuple[int, str] | None = None
+    for ent in doc.ents:
+        if ent.ent_id_ in rules.demonyms:
+            first = (ent.start, ent.ent_id_)
+            break
+    for token in doc[: first[0] if first else len(doc)]:
+        if not token.is_title:
+            continue
+        country = by_demonym.get(token.text)
+        if token.i + 1 < len(doc):
+            country = by_demonym.get(f"{token.text} {doc[token.i + 1].text}", country)
+        if country:
+            return country
+    return first[1] if first else None
+
+
 def _prefix_ministries(mentions: list[Span], rules: EntityRules) -> None:
     """ "the Ministry of Commerce" in a story about one country -> "Thai Ministry of Commerce"."""
     bare = [
@@ -547,13 +609,9 @@ def _prefix_ministries(mentions: list[Span], rules: EntityRules) -> None:
     ]
     if not bare:
         return
-    counts: dict[str, int] = {}
-    for m in mentions:
-        if m.label_ == LOCATION and m.kb_id_ in rules.demonyms:
-            counts[m.kb_id_] = counts.get(m.kb_id_, 0) + 1
-    if not counts:
+    country = story_country(mentions[bare[0]].doc, rules)
+    if country is None:
         return
-    country = max(counts, key=lambda c: counts[c])
     for i in bare:
         m = mentions[i]
         name = f"{rules.demonyms[country]} {m.kb_id_}"
@@ -658,6 +716,10 @@ def _person_mention(span: Span, rules: EntityRules) -> Span | None:
     # People named only by an initial do not count.
     if any(len(t.text.rstrip(".")) <= 1 for t in span) or not _looks_like_name(span):
         return None
+    if span.text in rules.demonyms.values():
+        return None  # "Sri Lankan", "Thai" tagged as a person
+    if span.end < len(doc) and doc[span.end].lower_ in NOT_PERSON_AFTER:
+        return None  # "near the Rong Kluea market"
     return Span(doc, span.start, span.end, label=PERSON, kb_id=_clean_text(span))
 
 
