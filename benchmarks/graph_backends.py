@@ -10,11 +10,16 @@ evidence) and p50/p95 latency. The last line is one JSON object of all
 figures.
 
     python benchmarks/graph_backends.py [--quick] [--relations N] [--rounds N]
+        [--no-neo4j] [--store PATH] [--profile QUERY]
         [--neo4j-uri bolt://127.0.0.1:7687]   (password: $SCAMTRACE_NEO4J_PASSWORD)
 
 Neo4j's database is cleared first: point it at a server for tests or
-benchmarks, not at one holding a graph you want. Without a reachable server
-only the embedded store is measured.
+benchmarks, not at one holding a graph you want. Without a reachable server,
+or with --no-neo4j, only the embedded store is measured. --store PATH keeps
+the embedded store in that file: a file already holding a graph is timed as
+it is, without generating or loading anything (so ~100,000 documents /
+~700,000 relations, ``--relations 700000``, are built once). --profile QUERY
+prints cProfile's top functions of one query on the embedded store.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
 from pathlib import Path
 
 from graph.batch import normalise_batch
 from graph.embedded import EmbeddedGraphStore
 from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, GraphStore, MentionRow
+from graph.trends import trends_report
 from ingest.errors import StoreError
 from nlp.taxonomy import (
     CO_OCCURS,
@@ -74,8 +80,9 @@ def gazetteer_entities() -> dict[str, EntityRow]:
             for key, (label, name) in labels.items()}
 
 
-def synthetic_world(relations: int, seed: int = 7) -> list[GraphBatch]:
-    """Batches of documents carrying about ``relations`` pieces of evidence."""
+def synthetic_world(relations: int, seed: int = 7) -> Iterator[GraphBatch]:
+    """Batches of documents carrying about ``relations`` pieces of evidence,
+    made one at a time (a large world does not fit in memory at once)."""
     rng = random.Random(seed)
     entities = gazetteer_entities()
     for i in range(max(200, relations // 40)):  # a long tail of people and brokers
@@ -90,7 +97,7 @@ def synthetic_world(relations: int, seed: int = 7) -> list[GraphBatch]:
                 for label in {e.label for e in entities.values()}}
     typed = ((ROUTE, LOCATION, LOCATION), (LOCATED_IN, LOCATION, LOCATION),
              (RECRUITS_VIA, RECRUITER, PLATFORM), (OPERATES_IN, RECRUITER, LOCATION))
-    batches, documents, mentions, evidence, used = [], [], [], [], {}
+    documents, mentions, evidence, used = [], [], [], {}
     made, doc_number = 0, 0
     while made < relations:
         doc_id = f"doc{doc_number:07d}"
@@ -126,12 +133,11 @@ def synthetic_world(relations: int, seed: int = 7) -> list[GraphBatch]:
                                                 sentence, text, date))
         if len(documents) == DOCS_PER_BATCH:
             made += len(evidence)
-            batches.append(normalise_batch(GraphBatch(
+            yield normalise_batch(GraphBatch(
                 documents=tuple(documents), entities=tuple(used.values()),
                 mentions=tuple(mentions), evidence=tuple(evidence),
-                high_water_mark=doc_number)))
+                high_water_mark=doc_number))
             documents, mentions, evidence, used = [], [], [], {}
-    return batches
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -167,17 +173,42 @@ def dashboard_queries(store: GraphStore, picks: dict) -> Iterator[tuple[str, Cal
     yield "documents", lambda: store.documents(query=next_of(("", "scam", "report 1")),
                                                since=since, until=until)
     yield "overview", lambda: store.overview(since=since, until=until)
+    # The Trends page's report without its themes (those are timed on their own).
+    yield "trends_report", lambda: trends_report(store, None, since, until)
 
 
-def load(store: GraphStore, batches: list[GraphBatch]) -> dict[str, float]:
+def load(store: GraphStore, batches: Iterable[GraphBatch]) -> dict[str, float]:
     store.clear()
-    relations = sum(len(b.evidence) for b in batches)
+    relations = 0
     started = time.perf_counter()
     for batch in batches:
         store.upsert(batch)
+        relations += len(batch.evidence)
     seconds = time.perf_counter() - started
     return {"relations": relations, "seconds": round(seconds, 2),
             "relations_per_s": round(relations / seconds, 1)}
+
+
+def picks_from(store: GraphStore) -> dict:
+    """The same entities, pairs and one-year window for every backend."""
+    newest = store.documents(limit=1)[0].published
+    top = [n.key for n in store.overview(limit=20).top_entities]
+    tail = [n.key for n in store.search_entities("", limit=400)[200:]]
+    rng = random.Random(3)
+    return {"top": top, "since": f"{int(newest[:4]) - 1}{newest[4:]}", "until": newest,
+            "pairs": [(rng.choice(tail or top), rng.choice(top + tail)) for _ in range(20)]}
+
+
+def profile_query(store: GraphStore, picks: dict, query: str, top: int = 25) -> None:
+    """cProfile's top functions (cumulative time) of one dashboard query, warm."""
+    import cProfile
+    import pstats
+
+    calls = dict(dashboard_queries(store, picks))
+    calls[query]()
+    profiler = cProfile.Profile()
+    profiler.runcall(calls[query])
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
 
 
 def main() -> None:
@@ -185,20 +216,25 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10,000 relations, 10 rounds")
     parser.add_argument("--relations", type=int, default=None)
     parser.add_argument("--rounds", type=int, default=None)
+    parser.add_argument("--no-neo4j", action="store_true", help="the embedded store only")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="embedded store file to keep (one holding a graph is reused)")
+    parser.add_argument("--profile", default=None, metavar="QUERY",
+                        help="print a cProfile of this query on the embedded store")
     parser.add_argument("--neo4j-uri", default=os.environ.get("SCAMTRACE_NEO4J_URI",
                                                               "bolt://127.0.0.1:7687"))
     args = parser.parse_args()
     relations = args.relations or (10_000 if args.quick else 100_000)
     rounds = args.rounds or (10 if args.quick else 30)
-
-    batches = synthetic_world(relations)
-    print(f"synthetic graph: {sum(len(b.documents) for b in batches)} documents, "
-          f"{sum(len(b.evidence) for b in batches)} relations in {len(batches)} batches")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
 
     stores: dict[str, Callable[[], GraphStore]] = {}
     tmp = tempfile.TemporaryDirectory()
-    stores["embedded"] = lambda: EmbeddedGraphStore(Path(tmp.name) / "graph.sqlite")
+    embedded_path = args.store or Path(tmp.name) / "graph.sqlite"
+    stores["embedded"] = lambda: EmbeddedGraphStore(embedded_path)
     try:
+        if args.no_neo4j or args.profile:
+            raise StoreError("--no-neo4j given")
         from graph.neo4j_store import Neo4jGraphStore
 
         Neo4jGraphStore(uri=args.neo4j_uri, user=os.environ.get("SCAMTRACE_NEO4J_USER", "neo4j"),
@@ -215,26 +251,27 @@ def main() -> None:
     for name, open_store in stores.items():
         store = open_store()
         try:
-            figures[name] = {"load": load(store, batches)}
-            print(f"{name}: loaded {figures[name]['load']}", flush=True)
-            if not picks:  # the same entities and window for every backend
-                newest = store.documents(limit=1)[0].published
-                top = [n.key for n in store.overview(limit=20).top_entities]
-                tail = [n.key for n in store.search_entities("", limit=400)[200:]]
-                rng = random.Random(3)
-                picks = {"top": top, "since": f"{int(newest[:4]) - 1}{newest[4:]}",
-                         "until": newest,
-                         "pairs": [(rng.choice(tail or top), rng.choice(top + tail))
-                                   for _ in range(20)]}
+            if name == "embedded" and store.high_water_mark() > 0:
+                figures[name] = {"load": {"reused": str(embedded_path)}}
+            else:
+                figures[name] = {"load": load(store, synthetic_world(relations))}
+            counts = store.counts()
+            print(f"{name}: {figures[name]['load']}; {counts['documents']:,} documents, "
+                  f"{sum(counts['relations'].values()):,} edges", flush=True)
+            picks = picks or picks_from(store)
+            if args.profile:
+                profile_query(store, picks, args.profile)
+                return
             for query, call in dashboard_queries(store, picks):
                 figures[name][query] = timed(call, rounds)
+                print(f"  {query}: {figures[name][query]}", flush=True)
         finally:
             store.close()
 
     names = list(figures)
     print(f"\n{'':16}" + "".join(f"{n:>24}" for n in names))
     print(f"{'load rel/s':16}" + "".join(
-        f"{figures[n]['load']['relations_per_s']:>24,.0f}" for n in names))
+        f"{figures[n]['load'].get('relations_per_s', 0):>24,.0f}" for n in names))
     for query in [q for q in figures[names[0]] if q != "load"]:
         print(f"{query:16}" + "".join(
             f"{figures[n][query]['p50_ms']:>11.1f} /{figures[n][query]['p95_ms']:>8.1f} ms"

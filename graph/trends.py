@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
 from scipy.stats import poisson
@@ -232,10 +232,18 @@ def _in(day: str, since: str, until: str) -> bool:
 # -- counts ----------------------------------------------------------------
 def _series(key: str, name: str, dates: Iterable[str], weeks: Sequence[str],
             months: Sequence[str]) -> Series:
-    dates = list(dates)
-    by_week = Counter(iso_week(date.fromisoformat(d[:10])) for d in dates)
-    by_month = Counter(d[:7] for d in dates)
-    return Series(key=key, name=name, total=len(dates),
+    return _day_series(key, name, Counter(d[:10] for d in dates), weeks, months)
+
+
+def _day_series(key: str, name: str, days: Counter, weeks: Sequence[str],
+                months: Sequence[str]) -> Series:
+    """A Series from counts per ISO day."""
+    by_week: Counter = Counter()
+    by_month: Counter = Counter()
+    for day, n in days.items():
+        by_week[iso_week(date.fromisoformat(day))] += n
+        by_month[day[:7]] += n
+    return Series(key=key, name=name, total=sum(days.values()),
                   weekly=tuple(by_week.get(w, 0) for w in weeks),
                   monthly=tuple(by_month.get(m, 0) for m in months))
 
@@ -329,43 +337,63 @@ def _benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
 
 
 @dataclass(frozen=True)
-class _Item:
-    kind: str
+class CountedItem:
+    """An entity or relation with its documents in the baseline and the recent period."""
+
+    kind: str  # "entity" or "relation"
     key: str
     label: str
     name: str
-    first_seen: str
-    dated: dict[str, SourceDocument]  # documents in the window by id
+    baseline: int
+    recent: int
+    edge: Edge | None = None  # the relation's edge (without evidence)
 
 
-def find_bursts(items: Sequence[_Item], since: str, until: str, recent_since: str,
-                settings: TrendSettings) -> list[Burst]:
+@dataclass(frozen=True)
+class _Tested:
+    item: CountedItem
+    p_value: float
+    expected: float
+    rate_ratio: float
+    q_value: float
+
+
+def tested_bursts(items: Sequence[CountedItem], since: str, until: str, recent_since: str,
+                  settings: TrendSettings) -> tuple[list[_Tested], float, float]:
+    """The items that burst (p-values over all items with a recent document,
+    q-values over them all), and the recent and baseline lengths in weeks."""
     recent_days = (date.fromisoformat(until) - date.fromisoformat(recent_since)).days + 1
     baseline_days = (date.fromisoformat(recent_since) - date.fromisoformat(since)).days
     recent_weeks, baseline_weeks = recent_days / 7, max(baseline_days, 0) / 7
     tested = []
     for item in items:
-        recent = [d for d in item.dated.values() if d.date >= recent_since]
-        baseline = len(item.dated) - len(recent)
-        if not recent:
+        if item.recent <= 0:
             continue
         p, expected, ratio = poisson_burst_p_value(
-            len(recent), baseline, recent_weeks, baseline_weeks, settings.prior_count,
+            item.recent, item.baseline, recent_weeks, baseline_weeks, settings.prior_count,
             settings.prior_weeks)
-        tested.append((item, recent, baseline, p, expected, ratio))
-    q_values = _benjamini_hochberg([t[3] for t in tested])
-    bursts = []
-    for (item, recent, baseline, p, expected, ratio), q in zip(tested, q_values, strict=True):
-        if len(recent) < settings.min_count or p > settings.max_p_value:
-            continue
-        newest = sorted(recent, key=lambda d: (d.date, d.id), reverse=True)
-        bursts.append(Burst(
-            kind=item.kind, key=item.key, label=item.label, name=item.name,
-            recent_count=len(recent), baseline_count=baseline,
-            recent_weeks=round(recent_weeks, 3), baseline_weeks=round(baseline_weeks, 3),
-            expected=expected, rate_ratio=ratio, p_value=p, q_value=q,
-            score=-math.log10(max(p, 1e-300)), first_seen=item.first_seen,
-            document_count=len(recent), documents=tuple(newest[:DOCUMENTS_PER_ITEM])))
+        tested.append((item, p, expected, ratio))
+    q_values = _benjamini_hochberg([t[1] for t in tested])
+    found = [_Tested(item, p, expected, ratio, q)
+             for (item, p, expected, ratio), q in zip(tested, q_values, strict=True)
+             if item.recent >= settings.min_count and p <= settings.max_p_value]
+    return found, recent_weeks, baseline_weeks
+
+
+def _burst(tested: _Tested, recent_weeks: float, baseline_weeks: float, first_seen: str,
+           recent_documents: Iterable[SourceDocument]) -> Burst:
+    item, p = tested.item, tested.p_value
+    newest = sorted(recent_documents, key=lambda d: (d.date, d.id), reverse=True)
+    return Burst(
+        kind=item.kind, key=item.key, label=item.label, name=item.name,
+        recent_count=item.recent, baseline_count=item.baseline,
+        recent_weeks=round(recent_weeks, 3), baseline_weeks=round(baseline_weeks, 3),
+        expected=tested.expected, rate_ratio=tested.rate_ratio, p_value=p,
+        q_value=tested.q_value, score=-math.log10(max(p, 1e-300)), first_seen=first_seen,
+        document_count=item.recent, documents=tuple(newest[:DOCUMENTS_PER_ITEM]))
+
+
+def _ranked_bursts(bursts: Iterable[Burst]) -> list[Burst]:
     return sorted(bursts, key=lambda b: (-b.score, -b.rate_ratio, b.kind, b.key))
 
 
@@ -511,13 +539,13 @@ def _source_document(doc: DocumentSummary) -> SourceDocument:
 
 
 # -- the report ----------------------------------------------------------------
-def _route_countries(edges: Sequence[Edge]) -> dict[str, str]:
-    """Countries of the ends of the named-mode routes among ``edges``."""
+def _route_countries(routes: Sequence[Edge], located_in: Sequence[Edge]) -> dict[str, str]:
+    """Countries of the ends of the named-mode routes."""
     from graph.places import countries_of
 
-    ends = {k for e in edges if e.type == ROUTE and e.mode not in ("", "unknown")
+    ends = {k for e in routes if e.type == ROUTE and e.mode not in ("", "unknown")
             for k in (e.source, e.target)}
-    return countries_of(ends, [e for e in edges if e.type == LOCATED_IN])
+    return countries_of(ends, located_in)
 
 
 def read_relevant_documents(graph: GraphStore, since: str | None, until: str | None
@@ -532,7 +560,7 @@ def read_relevant_documents(graph: GraphStore, since: str | None, until: str | N
             return found
 
 
-def _baseline_start(graph: GraphStore, since: str, recent_start: date,
+def _baseline_start(oldest: str | None, since: str, recent_start: date,
                     baseline_weeks: int) -> str:
     """The baseline runs from ``since``, or from ``baseline_weeks`` before the
     recent period when that is earlier, but never before the oldest relevant
@@ -540,23 +568,252 @@ def _baseline_start(graph: GraphStore, since: str, recent_start: date,
     wanted = min(date.fromisoformat(since), recent_start - timedelta(weeks=baseline_weeks))
     if wanted.isoformat() >= since:
         return since
-    relevant = graph.counts().get("relevant_documents", 0)
-    oldest = graph.documents(relevant_only=True, limit=1, offset=max(relevant - 1, 0))
-    start = max(wanted.isoformat(), oldest[0].published[:10] if oldest else since)
+    start = max(wanted.isoformat(), oldest or since)
     return min(start, since)
 
 
 def resolve_window(since: str | None, until: str | None,
                    documents: Sequence[DocumentSummary]) -> tuple[str, str]:
     """Validated ISO ends; an open end becomes the oldest/newest document's date."""
+    return _resolve_window(since, until, [d.published[:10] for d in documents])
+
+
+def _resolve_window(since: str | None, until: str | None, dates: Sequence[str]
+                    ) -> tuple[str, str]:
     start, end = parse_day(since, "--since"), parse_day(until, "--until")
     if start and end and start > end:
         raise ConfigError(f"--since {since} is after --until {until}")
-    dates = [d.published[:10] for d in documents]
     today = date.today().isoformat()
     resolved_until = end.isoformat() if end else max(dates, default=today)
     resolved_since = start.isoformat() if start else min(dates, default=resolved_until)
     return resolved_since, resolved_until
+
+
+class ProtocolTrendFacts:
+    """What the report needs, worked out from the ``GraphStore`` protocol alone
+    (relevant documents and edges with their evidence, read in full). Any
+    backend answers through this; a store with a method ``trend_facts()``
+    (the embedded one) answers the same questions with aggregates instead.
+
+    Dating: an entity counts once per relevant document mentioning it, dated by
+    the document; a relation once per document with evidence for it, dated by
+    the document's first evidence in the period asked."""
+
+    def __init__(self, graph: GraphStore) -> None:
+        self.graph = graph
+        self._docs: dict[tuple, list[DocumentSummary]] = {}
+        self._history: dict[str, list[Edge]] = {}
+
+    def _documents(self, since: str | None, until: str | None) -> list[DocumentSummary]:
+        if (since, until) not in self._docs:
+            self._docs[(since, until)] = read_relevant_documents(self.graph, since, until)
+        return self._docs[(since, until)]
+
+    def _edges(self, until: str) -> list[Edge]:
+        """Edges with their evidence up to ``until``, from the start of time."""
+        if until not in self._history:
+            self._history[until] = self.graph.edges(None, None, until)
+        return self._history[until]
+
+    def relevant_days(self, since: str | None, until: str | None) -> list[tuple[str, int]]:
+        days = Counter(d.published[:10] for d in self._documents(since, until))
+        return sorted(days.items())
+
+    def oldest_relevant_day(self) -> str | None:
+        relevant = self.graph.counts().get("relevant_documents", 0)
+        oldest = self.graph.documents(relevant_only=True, limit=1, offset=max(relevant - 1, 0))
+        return oldest[0].published[:10] if oldest else None
+
+    def day_counts(self, since: str, until: str) -> tuple[dict[str, Counter], dict[tuple, Counter]]:
+        labels: dict[str, Counter] = defaultdict(Counter)
+        for doc in self._documents(since, until):
+            for key in doc.entities:
+                labels[split_key(key)[0]][doc.published[:10]] += 1
+        relations: dict[tuple, Counter] = defaultdict(Counter)
+        for edge in self._edges(until):
+            for doc in _evidence_documents(edge, since, until).values():
+                relations[(edge.type, edge.mode)][doc.date] += 1
+        return labels, relations
+
+    def entity_counts(self, start: str, split: str, until: str) -> dict[str, tuple[int, int]]:
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for doc in self._documents(start, until):
+            for key in doc.entities:
+                counts[key][doc.published[:10] >= split] += 1
+        return {k: (b, r) for k, (b, r) in counts.items() if r > 0}
+
+    def relation_counts(self, types: Sequence[str], start: str, split: str, until: str
+                        ) -> list[tuple[Edge, int, int]]:
+        found = []
+        for edge in self._edges(until):
+            if edge.type not in types:
+                continue
+            dated = _evidence_documents(edge, start, until).values()
+            recent = sum(1 for d in dated if d.date >= split)
+            if recent:
+                summary = replace(edge, first_seen=_first_date(edge), evidence=())
+                found.append((summary, len(dated) - recent, recent))
+        return found
+
+    def first_seen(self, keys: Iterable[str]) -> dict[str, str]:
+        found = {}
+        for key in sorted(set(keys)):
+            node = self.graph.entity(key)
+            if node is not None and node.first_seen:
+                found[key] = node.first_seen[:10]
+        return found
+
+    def first_seen_in(self, since: str, until: str) -> dict[str, str]:
+        keys = {k for doc in self._documents(since, until) for k in doc.entities}
+        return {k: f for k, f in self.first_seen(keys).items() if _in(f, since, until)}
+
+    def top_entities(self, since: str, until: str, limit: int) -> list[str]:
+        docs = Counter(k for doc in self._documents(since, until) for k in doc.entities)
+        return sorted(docs, key=lambda k: (-docs[k], k))[:limit]
+
+    def entity_days(self, keys: Iterable[str], since: str, until: str) -> dict[str, Counter]:
+        wanted, found = set(keys), defaultdict(Counter)
+        for doc in self._documents(since, until):
+            for key in wanted.intersection(doc.entities):
+                found[key][doc.published[:10]] += 1
+        return dict(found)
+
+    def entity_documents(self, keys: Iterable[str], since: str, until: str, newest_first: bool,
+                         limit: int) -> dict[str, tuple[int, list[SourceDocument]]]:
+        wanted, found = set(keys), defaultdict(list)
+        for doc in self._documents(since, until):
+            for key in wanted.intersection(doc.entities):
+                found[key].append(_source_document(doc))
+        return {k: (len(docs), sorted(docs, key=lambda d: (d.date, d.id),
+                                      reverse=newest_first)[:limit])
+                for k, docs in found.items()}
+
+    def with_evidence(self, edges: Iterable[Edge], until: str) -> list[Edge]:
+        wanted = {(e.type, e.source, e.target, e.mode) for e in edges}
+        return [e for e in self._edges(until) if (e.type, e.source, e.target, e.mode) in wanted]
+
+    def route_edges(self, until: str) -> list[Edge]:
+        return [replace(e, evidence=()) for e in self._edges(until) if e.type == ROUTE]
+
+    def located_in(self, until: str) -> list[Edge]:
+        return [replace(e, evidence=()) for e in self._edges(until) if e.type == LOCATED_IN]
+
+    def new_relation_candidates(self, types: Sequence[str], since: str, until: str
+                                ) -> list[Edge]:
+        return [replace(e, first_seen=_first_date(e), evidence=()) for e in self._edges(until)
+                if e.type in types]
+
+    def window_documents(self, since: str, until: str) -> list[DocumentSummary]:
+        return self._documents(since, until)
+
+
+def trend_facts(graph: GraphStore):
+    """The cheapest way ``graph`` can answer the report's questions."""
+    own = getattr(graph, "trend_facts", None)
+    return own() if callable(own) else ProtocolTrendFacts(graph)
+
+
+def _counts(facts, since: str, until: str, documents: Counter, entities: Sequence[str],
+            entity_limit: int) -> TrendCounts:
+    weeks = _weeks_between(date.fromisoformat(since), date.fromisoformat(until))
+    months = _months_between(date.fromisoformat(since), date.fromisoformat(until))
+    labels, relations = facts.day_counts(since, until)
+    by_type: dict[str, Counter] = defaultdict(Counter)
+    by_mode: dict[str, Counter] = defaultdict(Counter)
+    for (type_, mode), days in relations.items():
+        by_type[type_].update(days)
+        if type_ == ROUTE:
+            by_mode[mode or "unknown"].update(days)
+    ranked = facts.top_entities(since, until, entity_limit)
+    extra = [k for k in dict.fromkeys(entities) if k not in ranked]
+    days_of = facts.entity_days([*ranked, *extra], since, until)
+    chosen = [*ranked, *(k for k in extra if k in days_of)]
+    return TrendCounts(
+        weeks=weeks, months=months,
+        documents=_day_series("documents", "relevant documents", documents, weeks, months),
+        by_label=tuple(_day_series(label, label, labels[label], weeks, months)
+                       for label in sorted(labels) if sum(labels[label].values())),
+        by_relation=tuple(_day_series(t, t, by_type[t], weeks, months)
+                          for t in sorted(by_type) if sum(by_type[t].values())),
+        by_entity=tuple(_day_series(k, entity_name(k), days_of.get(k, Counter()), weeks, months)
+                        for k in chosen),
+        by_route_mode=tuple(_day_series(m, m, by_mode[m], weeks, months)
+                            for m in sorted(by_mode) if sum(by_mode[m].values())),
+    )
+
+
+def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: str,
+            until: str) -> list[Burst]:
+    entity_counts = facts.entity_counts(baseline_since, recent_since, until)
+    items = [CountedItem("entity", key, split_key(key)[0], entity_name(key), b, r)
+             for key, (b, r) in sorted(entity_counts.items())]
+    items += [CountedItem("relation", relation_key(e), e.type, relation_name(e), b, r, edge=e)
+              for e, b, r in facts.relation_counts(settings.relation_types, baseline_since,
+                                                   recent_since, until)]
+    found, recent_weeks, baseline_weeks = tested_bursts(
+        items, baseline_since, until, recent_since, settings)
+    # Documents and first dates only for what bursts.
+    entity_keys = [t.item.key for t in found if t.item.kind == "entity"]
+    first = facts.first_seen(entity_keys)
+    documents = facts.entity_documents(entity_keys, recent_since, until, True,
+                                       DOCUMENTS_PER_ITEM)
+    edges = {relation_key(e): e for e in facts.with_evidence(
+        [t.item.edge for t in found if t.item.edge is not None], until)}
+    bursts = []
+    for tested in found:
+        item = tested.item
+        if item.kind == "entity":
+            docs = documents.get(item.key, (0, []))[1]
+            bursts.append(_burst(tested, recent_weeks, baseline_weeks, first.get(item.key, ""),
+                                 docs))
+        else:
+            edge = edges[item.key]
+            recent = [d for d in _evidence_documents(edge, baseline_since, until).values()
+                      if d.date >= recent_since]
+            bursts.append(_burst(tested, recent_weeks, baseline_weeks, item.edge.first_seen,
+                                 recent))
+    return _ranked_bursts(bursts)
+
+
+def _first_seen(facts, since: str, until: str) -> list[FirstSeen]:
+    first = facts.first_seen_in(since, until)
+    documents = facts.entity_documents(list(first), since, until, False, DOCUMENTS_PER_ITEM)
+    found = [
+        FirstSeen(key=key, label=split_key(key)[0], name=entity_name(key), first_seen=day,
+                  document_count=documents[key][0], documents=tuple(documents[key][1]))
+        for key, day in first.items() if key in documents
+    ]
+    return sorted(found, key=lambda f: (-f.document_count, f.first_seen, f.key))
+
+
+def _new_relations(facts, types: Sequence[str], since: str, until: str) -> list[NewRelation]:
+    candidates = facts.new_relation_candidates(types, since, until)
+    new = {(r.type, r.source, r.target) for r in find_new_relations(candidates, since, until,
+                                                                     types)}
+    group = [e for e in candidates if (e.type, e.source, e.target) in new]
+    return find_new_relations(facts.with_evidence(group, until), since, until, types)
+
+
+def _mode_changes(facts, since: str, until: str) -> list[ModeChange]:
+    routes = facts.route_edges(until)
+    countries = _route_countries(routes, facts.located_in(until))
+    changes = find_mode_changes(routes, since, until, countries)
+    if not changes:
+        return []
+    # Every pair and corridor a change comes from, whole, with its evidence.
+    pairs = {(c.source, c.target) for c in changes if c.kind == "route"}
+    corridors = {(c.source, c.target) for c in changes if c.kind == "corridor"}
+
+    def corridor(edge: Edge) -> tuple[str, str] | None:
+        ends = countries.get(edge.source), countries.get(edge.target)
+        if None in ends or ends[0] == ends[1]:
+            return None
+        return f"{LOCATION}:{ends[0]}", f"{LOCATION}:{ends[1]}"
+
+    wanted = {corridor(e) for e in routes if (e.source, e.target) in pairs} | corridors
+    involved = [e for e in routes
+                if (e.source, e.target) in pairs or corridor(e) in wanted]
+    return find_mode_changes(facts.with_evidence(involved, until), since, until, countries)
 
 
 def trends_report(graph: GraphStore, documents=None, since: str | None = None,
@@ -570,51 +827,27 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
     if settings.recent_weeks < 1:
         raise ConfigError(f"recent weeks {settings.recent_weeks}: must be at least 1")
     parse_day(since, "--since"), parse_day(until, "--until")  # fail before reading
-    docs = read_relevant_documents(graph, since, until)
-    since, until = resolve_window(since, until, docs)
+    facts = trend_facts(graph)
+    days = facts.relevant_days(since, until)
+    since, until = _resolve_window(since, until, [d for d, _ in days])
+    in_window = Counter({d: n for d, n in days if _in(d, since, until)})
     recent_start = max(date.fromisoformat(until) - timedelta(days=7 * settings.recent_weeks - 1),
                        date.fromisoformat(since))
     recent_since = recent_start.isoformat()
-    baseline_since = _baseline_start(graph, since, recent_start, settings.baseline_weeks)
-    burst_docs = (docs if baseline_since == since
-                  else read_relevant_documents(graph, baseline_since, until))
+    baseline_since = _baseline_start(facts.oldest_relevant_day(), since, recent_start,
+                                     settings.baseline_weeks)
 
-    # Edges up to ``until`` from the start of time: their evidence dates tell
-    # what is new; the window's part is cut out here.
-    history = graph.edges(None, None, until)
-    in_window = [e for e in history if any(_in(ev.date, since, until) for ev in e.evidence)]
-
-    entity_docs: dict[str, dict[str, SourceDocument]] = defaultdict(dict)
-    for doc in burst_docs:
-        for key in doc.entities:
-            entity_docs[key][doc.id] = _source_document(doc)
-    in_window_keys = {key for doc in docs for key in doc.entities}
-    first_seen: dict[str, str] = {}
-    for key in sorted(in_window_keys):
-        node = graph.entity(key)
-        if node is not None and node.first_seen:
-            first_seen[key] = node.first_seen[:10]
-
-    items = [
-        _Item("entity", key, split_key(key)[0], entity_name(key), first_seen.get(key, ""), found)
-        for key, found in sorted(entity_docs.items()) if key in in_window_keys
-    ]
-    items += [
-        _Item("relation", relation_key(e), e.type, relation_name(e), _first_date(e),
-              _evidence_documents(e, baseline_since, until))
-        for e in in_window if e.type in settings.relation_types
-    ]
-    bursts = find_bursts(items, baseline_since, until, recent_since, settings)
-    first = find_first_seen(docs, first_seen, since, until)
+    bursts = _bursts(facts, settings, baseline_since, recent_since, until)
+    first = _first_seen(facts, since, until)
     emerging = [b.key for b in bursts if b.kind == "entity"] + [f.key for f in first]
-    counts = trend_counts(docs, in_window, since, until,
-                          entities=[*entities, *emerging], entity_limit=entity_limit)
+    counts = _counts(facts, since, until, in_window, [*entities, *emerging], entity_limit)
     themes: tuple = ()
     notes: list[str] = []
     if documents is not None:
         from graph.themes import themes_for_window
 
-        themes = tuple(themes_for_window(docs, documents, n_themes=n_themes))
+        themes = tuple(themes_for_window(facts.window_documents(since, until), documents,
+                                         n_themes=n_themes))
     else:
         notes.append("themes left out: no document store given")
     baseline_days = (recent_start - date.fromisoformat(baseline_since)).days
@@ -628,10 +861,9 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
     return TrendsReport(
         since=since, until=until, recent_since=recent_since, baseline_since=baseline_since,
         settings=settings,
-        relevant_documents=len(docs), counts=counts, bursts=tuple(bursts),
+        relevant_documents=sum(in_window.values()), counts=counts, bursts=tuple(bursts),
         first_seen=tuple(first),
-        new_relations=tuple(find_new_relations(history, since, until, settings.relation_types)),
-        mode_changes=tuple(find_mode_changes(history, since, until,
-                                             _route_countries(history))),
+        new_relations=tuple(_new_relations(facts, settings.relation_types, since, until)),
+        mode_changes=tuple(_mode_changes(facts, since, until)),
         themes=themes, notes=tuple(notes),
     )
