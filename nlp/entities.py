@@ -531,6 +531,7 @@ def canonical_mentions(
         if name:
             out.append(Span(doc, m.start, m.end, label=PERSON, kb_id=name))
     _prefix_ministries(out, rules)
+    out = link_acronyms(doc, out)
     out.extend(_repeated_names(doc, out, from_model, claimed | ruler_tokens))
     # A model place or organisation that is one word of a person's name ("Bai" of Bai Suocheng).
     out = [
@@ -580,6 +581,57 @@ def _repeated_names(
     return found
 
 
+def _is_acronym_of(acronym: str, name: str) -> bool:
+    """ "MWRN" of "Migrant Workers Rights Network": its letters start the name's words in
+    order (small words may be skipped)."""
+    initials = [w[0].upper() for w in re.split(r"[\s\-]+", name) if w]
+    position = 0
+    for letter in acronym:
+        while position < len(initials) and initials[position] != letter:
+            position += 1
+        if position == len(initials):
+            return False
+        position += 1
+    return acronym[0] == initials[0]
+
+
+def link_acronyms(doc: Doc, mentions: list[Span]) -> list[Span]:
+    """A body named once with its acronym ("the Migrant Workers Rights Network (MWRN)") is
+    the same entity wherever the acronym recurs; a known acronym's canonical name wins."""
+    linked: dict[str, tuple[str, str]] = {}
+    for m in mentions:
+        if m.label_ not in (ORG, RECRUITER) or m.end + 2 >= len(doc):
+            continue
+        opening, acronym, closing = doc[m.end], doc[m.end + 1], doc[m.end + 2]
+        if opening.text != "(" or closing.text != ")" or not acronym.is_upper:
+            continue
+        if len(acronym.text) < 2 or not _is_acronym_of(acronym.text, m.text):
+            continue
+        known = acronym.ent_id_ if acronym.ent_type_ in (ORG, RECRUITER) else ""
+        linked[acronym.text] = (m.label_, known or m.kb_id_)
+    if not linked:
+        return mentions
+    out: list[Span] = []
+    covered: set[int] = set()
+    names = {label_name[1] for label_name in linked.values()}
+    for m in mentions:
+        target = linked.get(m.text)
+        if target is None and m.label_ in (ORG, RECRUITER):
+            # the full name itself, when the acronym is the known canonical name
+            for acronym, (_, name) in linked.items():
+                if name == acronym and m.kb_id_ != name and _is_acronym_of(acronym, m.text):
+                    target = (m.label_, name)
+        if target is not None and m.label_ in (ORG, RECRUITER, LOCATION, PERSON):
+            m = Span(doc, m.start, m.end, label=target[0], kb_id=target[1])
+        out.append(m)
+        covered.update(range(m.start, m.end))
+    for token in doc:
+        target = linked.get(token.text)
+        if target is not None and token.i not in covered and target[1] in names:
+            out.append(Span(doc, token.i, token.i + 1, label=target[0], kb_id=target[1]))
+    return out
+
+
 def story_country(doc: Doc, rules: EntityRules) -> str | None:
     """The country a story is about: the first it names, as a place, an adjective ("Sri
     Lankan authorities", "Kenya's government") or inside a body's name ("Sri Lanka Bureau")."""
@@ -609,13 +661,23 @@ def _prefix_ministries(mentions: list[Span], rules: EntityRules) -> None:
     ]
     if not bare:
         return
-    country = story_country(mentions[bare[0]].doc, rules)
-    if country is None:
-        return
+    doc = mentions[bare[0]].doc
+    story = story_country(doc, rules)
+    by_demonym = {d: c for c, d in rules.demonyms.items()}
     for i in bare:
         m = mentions[i]
+        country = story
+        # "Kenya's foreign ministry", "the Kenyan foreign ministry": the text says whose.
+        if m.start >= 2 and doc[m.start - 1].text in POSSESSIVES:
+            owner = rules.aliases.get(doc[m.start - 2].text.lower())
+            if owner and owner[1] in rules.demonyms:
+                country = owner[1]
+        elif m.start >= 1 and doc[m.start - 1].text in by_demonym:
+            country = by_demonym[doc[m.start - 1].text]
+        if country is None:
+            continue
         name = f"{rules.demonyms[country]} {m.kb_id_}"
-        mentions[i] = Span(m.doc, m.start, m.end, label=ORG, kb_id=name)
+        mentions[i] = Span(doc, m.start, m.end, label=ORG, kb_id=name)
 
 
 def _from_gazetteer(span: Span, label: str, name: str, rules: EntityRules) -> Span | None:
