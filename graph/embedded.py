@@ -87,7 +87,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -106,7 +106,7 @@ from graph.model import (
     Subgraph,
 )
 from ingest.errors import StoreError
-from nlp.taxonomy import ENTITY_RELATION_TYPES
+from nlp.taxonomy import ENTITY_RELATION_TYPES, LOCATED_IN, ROUTE
 
 SCHEMA_VERSION = "1"
 PROFILE_DOCUMENTS = 50  # documents listed in an entity profile
@@ -188,6 +188,18 @@ CREATE TABLE IF NOT EXISTS open_routes (
     date TEXT NOT NULL,
     PRIMARY KEY (doc_id, sentence_index, source, target, mode)
 ) WITHOUT ROWID;
+-- Derived: per day, relevant documents ('documents', ''), (document, entity) pairs per
+-- label ('label', label) and (document, edge) pairs per ('relation', 'TYPE|mode'), the
+-- pair dated by the document's first evidence for the edge. Kept by upsert, in its
+-- transaction; filled from the tables when an older store is opened.
+CREATE TABLE IF NOT EXISTS trend_days (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    day TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (kind, key, day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_by_first_seen ON edges (first_seen);
 CREATE VIEW IF NOT EXISTS edge_evidence AS
     SELECT e.type, e.source, e.target, e.mode, v.doc_id, v.sentence_index, v.sentence, v.date
     FROM evidence v JOIN edges e ON e.id = v.edge_id;
@@ -261,8 +273,10 @@ class EmbeddedGraphStore:
             if self._meta("uid") is None:  # a new file; opening an existing one writes nothing
                 self._db.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('uid', ?), ('version', '0'),"
-                    " ('schema', ?)", (uuid.uuid4().hex, SCHEMA_VERSION))
+                    " ('schema', ?), ('trend_days', '1')", (uuid.uuid4().hex, SCHEMA_VERSION))
             found = self._meta("schema")
+            if found == SCHEMA_VERSION and self._meta("trend_days") is None:
+                self._fill_trend_days()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"graph store {self.path}: cannot be opened ({exc})") from exc
         if found != SCHEMA_VERSION:
@@ -293,17 +307,18 @@ class EmbeddedGraphStore:
     def _version(self) -> int:
         return int(self._query("SELECT value FROM meta WHERE key = 'version'")[0][0])
 
-    def _write(self, work) -> None:
-        """Run ``work(db)`` in one immediate transaction that also bumps the version."""
+    def _write(self, work, bump: bool = True) -> None:
+        """Run ``work(db)`` in one immediate transaction that also bumps the version
+        (unless ``bump`` is False: derived tables filled in, the data unchanged)."""
         with self._lock:
             db = self._db
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     work(db)
-                    db.execute(
-                        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'"
-                    )
+                    if bump:
+                        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                                   "WHERE key = 'version'")
                 except BaseException:
                     if db.in_transaction:
                         db.execute("ROLLBACK")
@@ -337,6 +352,7 @@ class EmbeddedGraphStore:
         ):
             touched_edges.add(edge_id)
             touched_entities.update((source, target))
+        self._add_trend_days(db, doc_ids, -1)
         for table in ("mentions", "evidence", "open_routes"):
             db.execute(f"DELETE FROM {table} WHERE doc_id IN {IN_LIST}", (doc_ids,))
 
@@ -409,12 +425,49 @@ class EmbeddedGraphStore:
 
         self._refresh_edges(db, touched_edges)
         self._refresh_entities(db, touched_entities)
+        self._add_trend_days(db, doc_ids, +1)
         if batch.high_water_mark is not None:
             db.execute(
                 "INSERT INTO meta (key, value) VALUES ('high_water_mark', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (str(batch.high_water_mark),),
             )
+
+    # What documents contribute to trend_days, in one statement over a JSON list of ids
+    # (or over every document when the list parameter is NULL).
+    _TREND_DAYS = f"""
+        SELECT 'documents', '', substr(published, 1, 10), count(*) FROM documents
+        WHERE relevant = 1 AND (?1 IS NULL OR id IN {IN_LIST.replace('?', '?1')})
+        GROUP BY 3
+        UNION ALL
+        SELECT 'label', substr(entity, 1, instr(entity, ':') - 1), substr(date, 1, 10), count(*)
+        FROM mentions WHERE ?1 IS NULL OR doc_id IN {IN_LIST.replace('?', '?1')} GROUP BY 2, 3
+        UNION ALL
+        SELECT 'relation', e.type || '|' || e.mode, p.day, count(*) FROM (
+            SELECT edge_id, min(substr(date, 1, 10)) AS day FROM evidence
+            WHERE ?1 IS NULL OR doc_id IN {IN_LIST.replace('?', '?1')} GROUP BY edge_id, doc_id
+        ) p JOIN edges e ON e.id = p.edge_id GROUP BY 2, 3"""
+
+    def _add_trend_days(self, db: sqlite3.Connection, doc_ids: str | None, sign: int) -> None:
+        """Add (sign +1) or take away (-1) what these documents contribute to trend_days."""
+        rows = [(kind, key, day, sign * n)
+                for kind, key, day, n in db.execute(self._TREND_DAYS, (doc_ids,))]
+        db.executemany(
+            "INSERT INTO trend_days (kind, key, day, n) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (kind, key, day) DO UPDATE SET n = n + excluded.n", rows)
+        if sign < 0:
+            db.executemany("DELETE FROM trend_days WHERE kind = ? AND key = ? AND day = ? "
+                           "AND n <= 0", [r[:3] for r in rows])
+
+    def _fill_trend_days(self) -> None:
+        """Work trend_days out from the tables (a store written before it existed)."""
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM trend_days")
+            self._add_trend_days(db, None, +1)
+            db.execute("INSERT INTO meta (key, value) VALUES ('trend_days', '1') "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+
+        self._write(work, bump=False)
 
     @staticmethod
     def _refresh_edges(db: sqlite3.Connection, ids: set[int]) -> None:
@@ -454,8 +507,11 @@ class EmbeddedGraphStore:
 
     def clear(self) -> None:
         def work(db: sqlite3.Connection) -> None:
-            for table in ("documents", "entities", "mentions", "edges", "evidence", "open_routes"):
+            for table in ("documents", "entities", "mentions", "edges", "evidence", "open_routes",
+                          "trend_days"):
                 db.execute(f"DELETE FROM {table}")
+            db.execute("INSERT INTO meta (key, value) VALUES ('trend_days', '1') "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             db.execute("DELETE FROM meta WHERE key = 'high_water_mark'")
 
         self._write(work)
@@ -751,6 +807,182 @@ class EmbeddedGraphStore:
         return self._edges(f"e.type IN {IN_LIST}", (_json(wanted),), since, until, None)
 
     # -- embedded extras (not part of GraphStore) ------------------------
+    def trend_facts(self) -> EmbeddedTrendFacts:
+        """What ``graph.trends.trends_report`` asks, answered with aggregates."""
+        return EmbeddedTrendFacts(self)
+
     def open_route_count(self) -> int:
         """ROUTE statements kept aside because one end is unnamed."""
         return self._query("SELECT count(*) FROM open_routes")[0][0]
+
+
+class EmbeddedTrendFacts:
+    """``graph.trends.ProtocolTrendFacts``' questions answered in SQL: per-day
+    counts from ``trend_days``, per-item counts by GROUP BY over the periods
+    asked, documents and evidence only for the items the report lists. Both
+    give the same answers (tests/graph/test_trend_facts.py)."""
+
+    def __init__(self, store: EmbeddedGraphStore) -> None:
+        self.store = store
+        self._query = store._query
+
+    def relevant_days(self, since: str | None, until: str | None) -> list[tuple[str, int]]:
+        clause, params = _window("day", since, until)
+        return self._query(
+            f"SELECT day, n FROM trend_days WHERE kind = 'documents' AND key = ''{clause} "
+            "ORDER BY day", params)
+
+    def oldest_relevant_day(self) -> str | None:
+        return self._query("SELECT min(day) FROM trend_days WHERE kind = 'documents'")[0][0]
+
+    def day_counts(self, since: str, until: str) -> tuple[dict, dict]:
+        labels: dict[str, Counter] = defaultdict(Counter)
+        relations: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for kind, key, day, n in self._query(
+            "SELECT kind, key, day, n FROM trend_days WHERE kind IN ('label', 'relation') "
+            "AND day >= ? AND day <= ?", (since, until)
+        ):
+            if kind == "label":
+                labels[key][day] += n
+            else:
+                type_, _, mode = key.partition("|")
+                relations[(type_, mode)][day] += n
+        return labels, relations
+
+    def entity_counts(self, start: str, split: str, until: str) -> dict[str, tuple[int, int]]:
+        recent = dict(self._query(
+            "SELECT entity, count(*) FROM mentions WHERE date >= ? AND date <= ? "
+            "GROUP BY entity", (split, until)))
+        baseline = dict(self._query(
+            f"SELECT entity, count(*) FROM mentions WHERE entity IN {IN_LIST} "
+            "AND date >= ? AND date < ? GROUP BY entity", (_json(recent), start, split)))
+        return {k: (baseline.get(k, 0), n) for k, n in recent.items()}
+
+    def relation_counts(self, types: Sequence[str], start: str, split: str, until: str
+                        ) -> list[tuple[Edge, int, int]]:
+        edges = {
+            r[0]: Edge(type=r[1], source=r[2], target=r[3], mode=r[4], first_seen=r[5])
+            for r in self._query(
+                "SELECT id, type, source, target, mode, first_seen FROM edges "
+                f"WHERE type IN {IN_LIST} AND id IN (SELECT edge_id FROM evidence "
+                "WHERE date >= ? AND date <= ?)", (_json(types), split, until))
+        }
+        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for edge_id, day in self._query(
+            "SELECT edge_id, min(date) FROM evidence "
+            f"WHERE edge_id IN {IN_LIST} AND date >= ? AND date <= ? GROUP BY edge_id, doc_id",
+            (_json(edges), start, until),
+        ):
+            counts[edge_id][day >= split] += 1
+        return [(edges[i], b, r) for i, (b, r) in sorted(counts.items()) if r > 0]
+
+    def first_seen(self, keys: Iterable[str]) -> dict[str, str]:
+        return {k: f[:10] for k, f in self._query(
+            f"SELECT key, first_seen FROM entities WHERE key IN {IN_LIST} AND first_seen != ''",
+            (_json(sorted(set(keys))),))}
+
+    def first_seen_in(self, since: str, until: str) -> dict[str, str]:
+        return {k: f[:10] for k, f in self._query(
+            "SELECT key, first_seen FROM entities WHERE first_seen >= ? AND first_seen <= ? "
+            "AND first_seen != ''", (since, until))}
+
+    def top_entities(self, since: str, until: str, limit: int) -> list[str]:
+        return [r[0] for r in self._query(
+            "SELECT entity FROM mentions WHERE date >= ? AND date <= ? GROUP BY entity "
+            "ORDER BY count(*) DESC, entity LIMIT ?", (since, until, limit))]
+
+    def entity_days(self, keys: Iterable[str], since: str, until: str) -> dict[str, Counter]:
+        found: dict[str, Counter] = defaultdict(Counter)
+        for key, day, n in self._query(
+            f"SELECT entity, date, count(*) FROM mentions WHERE entity IN {IN_LIST} "
+            "AND date >= ? AND date <= ? GROUP BY entity, date",
+            (_json(sorted(set(keys))), since, until),
+        ):
+            found[key][day[:10]] += n
+        return dict(found)
+
+    def entity_documents(self, keys: Iterable[str], since: str, until: str, newest_first: bool,
+                         limit: int) -> dict:
+        from graph.trends import SourceDocument
+
+        keys_json = _json(sorted(set(keys)))
+        order = "DESC" if newest_first else "ASC"
+        found: dict[str, tuple[int, list]] = {
+            k: (n, []) for k, n in self._query(
+                f"SELECT entity, count(*) FROM mentions WHERE entity IN {IN_LIST} "
+                "AND date >= ? AND date <= ? GROUP BY entity", (keys_json, since, until))}
+        for key, doc_id, title, day, url, source in self._query(
+            "SELECT m.entity, d.id, d.title, substr(d.published, 1, 10), d.url, d.source FROM ("
+            "  SELECT entity, doc_id, row_number() OVER (PARTITION BY entity "
+            f"    ORDER BY date {order}, doc_id {order}) AS rank"
+            f"  FROM mentions WHERE entity IN {IN_LIST} AND date >= ? AND date <= ?"
+            ") m JOIN documents d ON d.id = m.doc_id WHERE m.rank <= ? ORDER BY m.entity, m.rank",
+            (keys_json, since, until, limit),
+        ):
+            found[key][1].append(SourceDocument(id=doc_id, title=title, date=day, url=url,
+                                                source=source))
+        return found
+
+    def _ids(self, edges: Iterable[Edge]) -> str:
+        idents = _json([e.type, e.source, e.target, e.mode] for e in edges)
+        return _json(r[0] for r in self._query(
+            "SELECT e.id FROM json_each(?) j JOIN edges e ON e.type = json_extract(j.value, "
+            "'$[0]') AND e.source = json_extract(j.value, '$[1]') AND e.target = "
+            "json_extract(j.value, '$[2]') AND e.mode = json_extract(j.value, '$[3]')",
+            (idents,)))
+
+    def with_evidence(self, edges: Iterable[Edge], until: str) -> list[Edge]:
+        ids = self._ids(edges)
+        return self.store._edges(f"e.id IN {IN_LIST}", (ids,), None, until, None)
+
+    def _summaries(self, where: str, params: Sequence, until: str) -> list[Edge]:
+        return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
+                for t, s, g, m, f in self._query(
+                    f"SELECT type, source, target, mode, first_seen FROM edges e WHERE {where} "
+                    "AND first_seen <= ? ORDER BY type, source, target, mode",
+                    (*params, until))]
+
+    def route_edges(self, until: str) -> list[Edge]:
+        return self._summaries("type = ?", (ROUTE,), until)
+
+    def located_in(self, until: str) -> list[Edge]:
+        return [Edge(type=LOCATED_IN, source=s, target=g, mode=m, weight=w)
+                for s, g, m, w in self._query(
+                    "SELECT e.source, e.target, e.mode, count(*) FROM edges e JOIN evidence v "
+                    "ON v.edge_id = e.id WHERE e.type = ? AND v.date <= ? GROUP BY e.id "
+                    "ORDER BY e.source, e.target, e.mode", (LOCATED_IN, until))]
+
+    def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
+        return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
+                for t, s, g, m, f in self._query(
+                    "SELECT e.type, e.source, e.target, e.mode, e.first_seen FROM json_each(?) j "
+                    "JOIN edges e ON e.type = json_extract(j.value, '$[0]') "
+                    "AND e.source = json_extract(j.value, '$[1]') "
+                    "AND e.target = json_extract(j.value, '$[2]') WHERE e.first_seen <= ? "
+                    "ORDER BY e.type, e.source, e.target, e.mode", (_json(pairs), until))]
+
+    def new_relation_pairs(self, types: Sequence[str], since: str, until: str, limit: int
+                           ) -> tuple[int, list[tuple[str, str, str]]]:
+        rows = self._query(
+            "WITH pairs AS ("
+            "  SELECT DISTINCT type, source, target FROM edges "
+            f"  WHERE first_seen >= ? AND first_seen <= ? AND type IN {IN_LIST}"
+            "), new AS ("
+            "  SELECT p.type, p.source, p.target, min(o.first_seen) AS first FROM pairs p "
+            "  JOIN edges o ON o.type = p.type AND o.source = p.source AND o.target = p.target "
+            "  AND o.first_seen <= ? GROUP BY p.type, p.source, p.target HAVING first >= ?"
+            ") SELECT count(*) OVER (), n.type, n.source, n.target FROM new n "
+            "ORDER BY (SELECT count(DISTINCT v.doc_id) FROM edges o JOIN evidence v "
+            "  ON v.edge_id = o.id WHERE o.type = n.type AND o.source = n.source "
+            "  AND o.target = n.target AND v.date >= ? AND v.date <= ?) DESC, "
+            "n.first DESC, n.type, n.source, n.target LIMIT ?",
+            (since, until, _json(types), until, since, since, until, limit))
+        return (rows[0][0] if rows else 0), [tuple(r[1:]) for r in rows]
+
+    def window_documents(self, since: str, until: str) -> list[DocumentSummary]:
+        return [DocumentSummary(id=i, title=t, url=u, source=s, published=p, relevant=bool(r),
+                                language=lang)
+                for i, t, u, s, p, r, lang in self._query(
+                    f"SELECT {EmbeddedGraphStore._DOC_COLUMNS} FROM documents d "
+                    "WHERE d.relevant = 1 AND d.published >= ? AND d.published <= ? "
+                    "ORDER BY d.published DESC, d.id", (since, until))]

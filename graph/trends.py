@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
+import numpy as np
 from scipy.stats import poisson
 
 from graph.batch import split_key
@@ -50,6 +51,7 @@ MAX_P_VALUE = 0.05  # the conventional level; q-values are given for the many it
 PRIOR_COUNT = 0.5  # pseudo-documents in the baseline, so unseen items get a small rate
 PRIOR_WEEKS = 1.0  # pseudo-weeks those are spread over
 DOCUMENTS_PER_ITEM = 25  # documents listed behind one item (the count says how many in all)
+LISTED = 200  # new relations and mode changes listed (the report says how many in all)
 ENTITY_SERIES = 20  # most mentioned entities whose series the report carries
 # CO_OCCURS says only "in the same sentence": too many to read as news.
 EMERGING_RELATION_TYPES: tuple[str, ...] = tuple(
@@ -159,6 +161,7 @@ class TrendSettings:
     prior_count: float = PRIOR_COUNT
     prior_weeks: float = PRIOR_WEEKS
     relation_types: tuple[str, ...] = EMERGING_RELATION_TYPES
+    listed: int = LISTED  # new relations and mode changes listed at most
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,8 @@ class TrendsReport:
     mode_changes: tuple[ModeChange, ...]
     themes: tuple = ()  # graph.themes.Theme
     notes: tuple[str, ...] = field(default=())
+    new_relation_count: int = 0  # all new relations; ``new_relations`` lists settings.listed
+    mode_change_count: int = 0  # all mode changes; ``mode_changes`` lists settings.listed
 
     def to_dict(self) -> dict:
         """Plain dicts, lists, strings and numbers (``json.dumps`` takes it as is)."""
@@ -365,18 +370,20 @@ def tested_bursts(items: Sequence[CountedItem], since: str, until: str, recent_s
     recent_days = (date.fromisoformat(until) - date.fromisoformat(recent_since)).days + 1
     baseline_days = (date.fromisoformat(recent_since) - date.fromisoformat(since)).days
     recent_weeks, baseline_weeks = recent_days / 7, max(baseline_days, 0) / 7
-    tested = []
-    for item in items:
-        if item.recent <= 0:
-            continue
-        p, expected, ratio = poisson_burst_p_value(
-            item.recent, item.baseline, recent_weeks, baseline_weeks, settings.prior_count,
-            settings.prior_weeks)
-        tested.append((item, p, expected, ratio))
-    q_values = _benjamini_hochberg([t[1] for t in tested])
-    found = [_Tested(item, p, expected, ratio, q)
-             for (item, p, expected, ratio), q in zip(tested, q_values, strict=True)
-             if item.recent >= settings.min_count and p <= settings.max_p_value]
+    counted = [item for item in items if item.recent > 0]
+    # One vectorised upper tail for all items (the same figures as poisson_burst_p_value).
+    recent = np.array([item.recent for item in counted], dtype=float)
+    rate = ((np.array([item.baseline for item in counted], dtype=float) + settings.prior_count)
+            / (baseline_weeks + settings.prior_weeks))
+    expected = rate * recent_weeks
+    p_values = poisson.sf(recent - 1, expected) if counted else np.array([])
+    q_values = _benjamini_hochberg([float(p) for p in p_values])
+    found = []
+    for i, item in enumerate(counted):
+        p = float(p_values[i])
+        if item.recent >= settings.min_count and p <= settings.max_p_value:
+            ratio = (item.recent / recent_weeks) / float(rate[i])
+            found.append(_Tested(item, p, float(expected[i]), ratio, q_values[i]))
     return found, recent_weeks, baseline_weeks
 
 
@@ -698,10 +705,17 @@ class ProtocolTrendFacts:
     def located_in(self, until: str) -> list[Edge]:
         return [replace(e, evidence=()) for e in self._edges(until) if e.type == LOCATED_IN]
 
-    def new_relation_candidates(self, types: Sequence[str], since: str, until: str
-                                ) -> list[Edge]:
-        return [replace(e, first_seen=_first_date(e), evidence=()) for e in self._edges(until)
-                if e.type in types]
+    def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
+        """Every mode's edge (without evidence) of these (type, source, target) pairs."""
+        wanted = set(pairs)
+        return [replace(e, evidence=()) for e in self._edges(until)
+                if (e.type, e.source, e.target) in wanted]
+
+    def new_relation_pairs(self, types: Sequence[str], since: str, until: str, limit: int
+                           ) -> tuple[int, list[tuple[str, str, str]]]:
+        """(how many pairs are new in the window, the first ``limit`` in report order)."""
+        found = find_new_relations(self._edges(until), since, until, types)
+        return len(found), [(r.type, r.source, r.target) for r in found[:limit]]
 
     def window_documents(self, since: str, until: str) -> list[DocumentSummary]:
         return self._documents(since, until)
@@ -786,20 +800,23 @@ def _first_seen(facts, since: str, until: str) -> list[FirstSeen]:
     return sorted(found, key=lambda f: (-f.document_count, f.first_seen, f.key))
 
 
-def _new_relations(facts, types: Sequence[str], since: str, until: str) -> list[NewRelation]:
-    candidates = facts.new_relation_candidates(types, since, until)
-    new = {(r.type, r.source, r.target) for r in find_new_relations(candidates, since, until,
-                                                                     types)}
-    group = [e for e in candidates if (e.type, e.source, e.target) in new]
-    return find_new_relations(facts.with_evidence(group, until), since, until, types)
+def _new_relations(facts, types: Sequence[str], since: str, until: str, limit: int
+                   ) -> tuple[int, list[NewRelation]]:
+    """(how many, the ``limit`` first in the report's order)."""
+    total, listed = facts.new_relation_pairs(types, since, until, limit)
+    group = facts.pair_edges(listed, until)
+    return total, find_new_relations(facts.with_evidence(group, until), since, until, types)
 
 
-def _mode_changes(facts, since: str, until: str) -> list[ModeChange]:
+def _mode_changes(facts, since: str, until: str, limit: int) -> tuple[int, list[ModeChange]]:
+    """(how many, the ``limit`` newest): found on the routes' first dates, then
+    completed with the evidence of the pairs and corridors listed."""
     routes = facts.route_edges(until)
     countries = _route_countries(routes, facts.located_in(until))
-    changes = find_mode_changes(routes, since, until, countries)
+    found = find_mode_changes(routes, since, until, countries)
+    changes = found[:limit]
     if not changes:
-        return []
+        return len(found), []
     # Every pair and corridor a change comes from, whole, with its evidence.
     pairs = {(c.source, c.target) for c in changes if c.kind == "route"}
     corridors = {(c.source, c.target) for c in changes if c.kind == "corridor"}
@@ -813,7 +830,11 @@ def _mode_changes(facts, since: str, until: str) -> list[ModeChange]:
     wanted = {corridor(e) for e in routes if (e.source, e.target) in pairs} | corridors
     involved = [e for e in routes
                 if (e.source, e.target) in pairs or corridor(e) in wanted]
-    return find_mode_changes(facts.with_evidence(involved, until), since, until, countries)
+    listed = {(c.kind, c.source, c.target, c.mode) for c in changes}
+    return len(found), [
+        c for c in find_mode_changes(facts.with_evidence(involved, until), since, until,
+                                     countries)
+        if (c.kind, c.source, c.target, c.mode) in listed]
 
 
 def trends_report(graph: GraphStore, documents=None, since: str | None = None,
@@ -858,12 +879,21 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
                      "where the data begins): treat bursts with care")
     if baseline_since < since:
         notes.append(f"the baseline reaches back before the window, to {baseline_since}")
+    new_count, new_relations = _new_relations(facts, settings.relation_types, since, until,
+                                              settings.listed)
+    change_count, mode_changes = _mode_changes(facts, since, until, settings.listed)
+    if new_count > len(new_relations):
+        notes.append(f"{new_count} new relations: the {len(new_relations)} best documented "
+                     "are listed")
+    if change_count > len(mode_changes):
+        notes.append(f"{change_count} route mode changes: the {len(mode_changes)} newest "
+                     "are listed")
     return TrendsReport(
         since=since, until=until, recent_since=recent_since, baseline_since=baseline_since,
         settings=settings,
         relevant_documents=sum(in_window.values()), counts=counts, bursts=tuple(bursts),
         first_seen=tuple(first),
-        new_relations=tuple(_new_relations(facts, settings.relation_types, since, until)),
-        mode_changes=tuple(_mode_changes(facts, since, until)),
+        new_relations=tuple(new_relations), mode_changes=tuple(mode_changes),
         themes=themes, notes=tuple(notes),
+        new_relation_count=new_count, mode_change_count=change_count,
     )

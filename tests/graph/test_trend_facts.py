@@ -1,0 +1,175 @@
+"""The embedded store's aggregates answer the trends report's questions exactly
+as the protocol-only path does, and its per-day counts survive rewrites,
+removals, a clear and an older store without them."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_trends import (  # noqa: E402
+    SINCE,
+    UNTIL,
+    build_corpus,
+    corridor_corpus,
+    day,
+)
+
+from graph.embedded import EmbeddedGraphStore  # noqa: E402
+from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow  # noqa: E402
+from graph.trends import LISTED, ProtocolTrendFacts, TrendSettings, trends_report  # noqa: E402,E501
+
+
+def both_reports(store: EmbeddedGraphStore, since: str | None, until: str | None,
+                 listed: int = LISTED):
+    """The report through the store's aggregates, and through the protocol alone."""
+    chosen = TrendSettings(listed=listed)
+    fast = trends_report(store, None, since, until, settings=chosen)
+    slow = trends_report(_ProtocolOnly(store), None, since, until, settings=chosen)
+    return fast, slow
+
+
+class _ProtocolOnly:
+    """The same store seen through the GraphStore protocol only (no trend_facts)."""
+
+    def __init__(self, store: EmbeddedGraphStore) -> None:
+        self._store = store
+        self.backend = store.backend
+
+    def __getattr__(self, name: str):
+        if name == "trend_facts":
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def test_protocol_only_view_has_no_trend_facts(tmp_path):
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        assert isinstance(trends_report.__globals__["trend_facts"](_ProtocolOnly(store)),
+                          ProtocolTrendFacts)
+
+
+@pytest.mark.parametrize("window", [(SINCE, UNTIL), (day(8, 0), UNTIL), (day(9, 0), UNTIL),
+                                    ("2026-07-13", UNTIL), (None, None), (day(3, 2), day(7, 4))])
+def test_aggregates_give_the_report_the_protocol_gives(tmp_path, window):
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(build_corpus().batch())
+        fast, slow = both_reports(store, *window)
+        assert fast == slow
+
+
+def test_aggregates_give_the_corridor_report_the_protocol_gives(tmp_path):
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(corridor_corpus().batch())
+        fast, slow = both_reports(store, day(8, 0), UNTIL)
+        assert fast == slow and fast.mode_changes
+
+
+def test_listing_keeps_the_best_documented_new_relations_and_counts_them_all(tmp_path):
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(corridor_corpus().batch())
+        fast, slow = both_reports(store, None, None, listed=1)
+        whole, _ = both_reports(store, None, None)
+    assert fast == slow
+    assert fast.new_relation_count == whole.new_relation_count == len(whole.new_relations) > 1
+    assert fast.new_relations == whole.new_relations[:1]
+    assert any(str(whole.new_relation_count) in note for note in fast.notes)
+
+
+def _trend_days(store: EmbeddedGraphStore) -> list[tuple]:
+    return store._query("SELECT kind, key, day, n FROM trend_days ORDER BY kind, key, day")
+
+
+def _recount(path: Path) -> list[tuple]:
+    """trend_days worked out afresh from the tables, by an older store's migration."""
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM trend_days")
+    db.execute("DELETE FROM meta WHERE key = 'trend_days'")
+    db.commit()
+    db.close()
+    with EmbeddedGraphStore(path) as store:
+        return _trend_days(store)
+
+
+def test_per_day_counts_follow_rewrites_and_match_a_fresh_count(tmp_path):
+    path = tmp_path / "graph.sqlite"
+    corpus = build_corpus()
+    with EmbeddedGraphStore(path) as store:
+        store.upsert(corpus.batch())
+        store.upsert(corpus.batch())  # the same batch again changes nothing
+        # One document rewritten as off-topic, another moved a week later.
+        store.upsert(GraphBatch(documents=(DocumentRow(
+            id="jump-9-0", title="t", url="u", source="s", published=day(9, 0),
+            relevant=False),), high_water_mark=2))
+        store.upsert(GraphBatch(
+            documents=(DocumentRow(id="sea-9", title="t", url="u", source="s",
+                                   published=day(10, 1), relevant=True),),
+            mentions=(MentionRow("sea-9", "LOCATION:Bangkok", 1, day(10, 1)),),
+            evidence=(EvidenceRow("ROUTE", "LOCATION:Bangkok", "LOCATION:Payathonzu", "sea",
+                                  (), "sea-9", 0, "By sea.", day(10, 1)),),
+            high_water_mark=3))
+        kept = _trend_days(store)
+    assert ("documents", "", day(10, 1), 1 + sum(
+        1 for d in corpus.documents if d.relevant and d.published == day(10, 1))) in kept
+    assert kept == _recount(path)
+
+
+def test_clear_empties_the_per_day_counts(tmp_path):
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(build_corpus().batch())
+        store.clear()
+        assert _trend_days(store) == []
+
+
+def test_store_written_before_per_day_counts_gets_them_on_open(tmp_path):
+    path = tmp_path / "graph.sqlite"
+    with EmbeddedGraphStore(path) as store:
+        store.upsert(build_corpus().batch())
+        written, version = _trend_days(store), store._version()
+    assert written and _recount(path) == written
+    with EmbeddedGraphStore(path) as store:
+        assert store._version() == version  # filling derived rows is no new data
+
+
+documents_strategy = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 20), st.booleans(),
+              st.lists(st.sampled_from(["LOCATION:A", "LOCATION:B", "PLATFORM:C",
+                                        "RECRUITER:D"]), min_size=0, max_size=3, unique=True),
+              st.sampled_from(["sea", "land", "", "unknown"])),
+    min_size=1, max_size=25)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents_strategy, st.integers(0, 20), st.integers(0, 20), st.integers(1, 3))
+def test_any_corpus_gives_the_same_report_both_ways(tmp_path_factory, docs, a, b, listed):
+    base = "2026-06-01"
+    from datetime import date, timedelta
+
+    def on(offset: int) -> str:
+        return (date.fromisoformat(base) + timedelta(days=offset * 3)).isoformat()
+
+    rows, mentions, evidence = [], [], []
+    for number, (doc, offset, relevant, keys, mode) in enumerate(docs):
+        doc_id = f"d{doc}-{number}"
+        published = on(offset)
+        rows.append(DocumentRow(id=doc_id, title=doc_id, url=f"https://x/{doc_id}", source="s",
+                                published=published, relevant=relevant))
+        for key in keys:
+            mentions.append(MentionRow(doc_id, key, 1, published))
+        if len(keys) >= 2:
+            type_ = "ROUTE" if keys[1].startswith("LOCATION") else "OPERATES_IN"
+            evidence.append(EvidenceRow(type_, keys[0], keys[1], mode if type_ == "ROUTE"
+                                        else "", (), doc_id, 0, "s.", published))
+    path = tmp_path_factory.mktemp("facts") / "graph.sqlite"
+    with EmbeddedGraphStore(path) as store:
+        store.upsert(GraphBatch(documents=tuple(rows), mentions=tuple(mentions),
+                                evidence=tuple(evidence), high_water_mark=1))
+        since, until = sorted((on(a), on(b)))
+        fast, slow = both_reports(store, since, until, listed)
+        assert fast == slow
