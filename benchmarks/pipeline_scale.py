@@ -16,6 +16,14 @@ one JSON object of all figures.
 extract step's spaCy processes (default 1). --keep DIR writes the feeds and
 the data directory under DIR and leaves them there, so the incremental and
 query benchmarks can start from the same store (``--from DIR``).
+
+A long run can be stopped and resumed: with --keep, the figures so far are
+saved in DIR/figures.json after every step, and the running step's pid is in
+DIR/step.pid. ``kill -TERM $(cat DIR/step.pid)`` ends that step after its
+current batch; its figures are saved as one segment and the script exits.
+Running the same command again (same --keep DIR) skips finished steps and
+resumes the unfinished one from its high-water mark; a step's figures are
+the sum of its segments.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ import argparse
 import json
 import os
 import resource
+import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -87,6 +97,71 @@ def run_step(step: str, home: Path, feeds: Path, extractor=None, n_process: int 
             "docs_per_cpu_s": round(counts["documents"] / cpu, 1) if cpu else None}
 
 
+class Interrupted(Exception):
+    """SIGTERM arrived: the step stops after its last committed batch."""
+
+
+def _interrupt(signum, frame) -> None:
+    raise Interrupted
+
+
+def step_mark(step: str, home: Path) -> int:
+    """How far a resumable step has got: its store's high-water mark."""
+    path, sql = {
+        "extract": ("extractions.sqlite",
+                    "SELECT value FROM meta WHERE key = 'document_high_water_mark'"),
+        "build": ("graph.sqlite", "SELECT value FROM meta WHERE key = 'high_water_mark'"),
+    }[step]
+    if not (home / path).exists():
+        return 0
+    with sqlite3.connect(f"file:{home / path}?mode=ro", uri=True) as db:
+        try:
+            row = db.execute(sql).fetchone()
+        except sqlite3.OperationalError:  # no meta table yet
+            return 0
+    return int(row[0]) if row else 0
+
+
+def documents_between(step: str, home: Path, after: int, upto: int) -> int:
+    """Documents a step handled between two of its marks."""
+    path, table = {"extract": ("documents.sqlite", "documents"),
+                   "build": ("extractions.sqlite", "extractions")}[step]
+    with sqlite3.connect(f"file:{home / path}?mode=ro", uri=True) as db:
+        return db.execute(f"SELECT COUNT(*) FROM {table} WHERE seq > ? AND seq <= ?",
+                          (after, upto)).fetchone()[0]
+
+
+def run_step_until_stopped(step: str, home: Path, feeds: Path, n_process: int) -> dict:
+    """run_step, but SIGTERM ends it cleanly with the figures of what it did."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    before = step_mark(step, home) if step in ("extract", "build") else None
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        return {**run_step(step, home, feeds, n_process=n_process), "complete": True}
+    except Interrupted:
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        done = (documents_between(step, home, before, step_mark(step, home))
+                if before is not None else 0)
+        return {"documents": done, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+                "docs_per_s": round(done / wall, 1) if wall else None,
+                "docs_per_cpu_s": round(done / cpu, 1) if cpu else None, "complete": False}
+
+
+def combine(segments: list[dict]) -> dict:
+    """One step's figures from the segments it ran in (sums, and the highest peaks)."""
+    if len(segments) == 1:
+        return {**segments[0], "segments": 1}
+    documents = sum(s["documents"] for s in segments)
+    wall = sum(s["wall_s"] for s in segments)
+    cpu = sum(s["cpu_s"] for s in segments)
+    return {"documents": documents, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "docs_per_s": round(documents / wall, 1) if wall else None,
+            "docs_per_cpu_s": round(documents / cpu, 1) if cpu else None,
+            "max_rss_mb": max(s.get("max_rss_mb", 0) for s in segments),
+            "children_max_rss_mb": max(s.get("children_max_rss_mb", 0) for s in segments),
+            "complete": segments[-1]["complete"], "segments": len(segments)}
+
+
 def compare_extraction(home: Path, feeds: Path, sample: int) -> dict:
     """Extractor beside bare nlp.pipe (same model, same texts), and with n_process=2."""
     import spacy
@@ -129,13 +204,18 @@ def compare_extraction(home: Path, feeds: Path, sample: int) -> dict:
                                          / figures["extractor_n_process_2"]["wall_s"], 2)}
 
 
-def in_child(args: list[str]) -> dict:
+def in_child(args: list[str], pid_file: Path | None = None) -> dict:
     """Run this script on one step in a new process; its last stdout line is JSON."""
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"step {args} failed:\n{done.stderr[-3000:]}")
-    lines = done.stdout.rstrip().splitlines()
+    child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *args],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if pid_file is not None:
+        pid_file.write_text(f"{child.pid}\n")
+    stdout, stderr = child.communicate()
+    if pid_file is not None:
+        pid_file.unlink(missing_ok=True)
+    if child.returncode != 0:
+        raise SystemExit(f"step {args} failed:\n{stderr[-3000:]}")
+    lines = stdout.rstrip().splitlines()
     for line in lines[:-1]:
         print(line)
     return json.loads(lines[-1])
@@ -167,7 +247,7 @@ def main() -> None:
             result["max_rss_mb"] = peak_rss_mb()
             result["children_max_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
         else:
-            result = {**run_step(args.step, args.home, args.feeds, n_process=args.n_process),
+            result = {**run_step_until_stopped(args.step, args.home, args.feeds, args.n_process),
                       "max_rss_mb": peak_rss_mb(), "children_max_rss_mb":
                       peak_rss_mb(resource.RUSAGE_CHILDREN)}
         print(json.dumps(result))
@@ -176,33 +256,59 @@ def main() -> None:
     n = args.n or (1_000 if args.quick else 10_000)
     sample = args.sample or (200 if args.quick else 1_000)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
-        raise SystemExit(f"--keep {args.keep}: folder is not empty")
+    state = args.keep / "figures.json" if args.keep is not None else None
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep if args.keep is not None else Path(tmp)
         feeds, home = root / "feeds", root / "home"
-        started = time.perf_counter()
-        files = write_feeds(articles(n, args.seed), feeds)
-        generated = time.perf_counter() - started
-        print(f"corpus: {n:,} articles in {len(files)} files, "
-              f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB, {generated:.1f} s")
-        figures: dict = {"n": n, "seed": args.seed, "n_process": args.n_process,
-                         "corpus_s": round(generated, 2)}
+        if state is not None and state.exists():
+            figures = json.loads(state.read_text())
+            if (figures["n"], figures["seed"]) != (n, args.seed):
+                raise SystemExit(f"--keep {root}: holds a run with --n {figures['n']} "
+                                 f"--seed {figures['seed']}; give the same to resume it")
+            print(f"resuming the run kept in {root}")
+        elif args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+            raise SystemExit(f"--keep {args.keep}: folder is not empty and holds no figures.json")
+        else:
+            started = time.perf_counter()
+            files = write_feeds(articles(n, args.seed), feeds)
+            generated = time.perf_counter() - started
+            print(f"corpus: {n:,} articles in {len(files)} files, "
+                  f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB, {generated:.1f} s")
+            figures = {"n": n, "seed": args.seed, "n_process": args.n_process,
+                       "corpus_s": round(generated, 2), "segments": {}}
+
+        def save() -> None:
+            if state is not None:
+                state.write_text(json.dumps(figures, indent=1) + "\n")
+
+        save()
         for step in STEPS:
-            figures[step] = in_child(["--step", step, "--home", str(home), "--feeds", str(feeds),
-                                      "--n-process", str(args.n_process)])
-            f = figures[step]
+            if figures.get(step, {}).get("complete"):
+                print(f"{step:8} done in an earlier run")
+                continue
+            segment = in_child(["--step", step, "--home", str(home), "--feeds", str(feeds),
+                                "--n-process", str(args.n_process)],
+                               root / "step.pid" if args.keep is not None else None)
+            figures["segments"].setdefault(step, []).append(segment)
+            figures[step] = f = combine(figures["segments"][step])
+            save()
             print(f"{step:8} {f['documents']:>7,} docs  {f['docs_per_s']:>8.1f} docs/s wall  "
                   f"{f['docs_per_cpu_s']:>8.1f} docs/CPU-s  peak {f['max_rss_mb']:>6.0f} MB"
-                  f" (worker processes {f['children_max_rss_mb']:.0f} MB)", flush=True)
+                  f" (worker processes {f['children_max_rss_mb']:.0f} MB)"
+                  + ("" if f["segments"] == 1 else f", {f['segments']} segments"), flush=True)
+            if not segment["complete"]:
+                raise SystemExit(f"{step} stopped by SIGTERM; figures so far in {state}. "
+                                 "Run the same command again to resume.")
         sizes = store_bytes(home)
         figures["store_bytes"] = sizes
         total = sum(sizes.values())
         print(f"store on disk: {total / 1e6:.1f} MB ({total / n / 1e3:.1f} kB per article): "
               + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
-        print(f"extraction on {sample} stored texts:")
-        figures["compare"] = in_child(["--step", "compare", "--home", str(home),
-                                       "--feeds", str(feeds), "--sample", str(sample)])
+        if "compare" not in figures:
+            print(f"extraction on {sample} stored texts:")
+            figures["compare"] = in_child(["--step", "compare", "--home", str(home),
+                                           "--feeds", str(feeds), "--sample", str(sample)])
+            save()
         c = figures["compare"]
         print(f"extractor / bare pipe wall time: {c['extractor_vs_bare']:.2f}x; "
               f"n_process=2 speed-up: {c['n_process_2_speedup']:.2f}x")
