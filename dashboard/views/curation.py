@@ -28,6 +28,7 @@ from scamtrace.config import Config, load_config
 require_role(ANALYST)  # curation changes the graph everyone reads
 
 FLASH_KEY = "curation-flash"  # what the last save did, shown after the rerun it causes
+SAVES_KEY = "curation-saves"  # saves so far: part of the new-rule widgets' keys
 
 
 def describe_rule(rule: Rule) -> str:
@@ -73,6 +74,8 @@ def _change(config: Config, data: DashboardData, make: Callable[[Curation], Cura
         st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
         return
     forget_cached_queries()  # same high-water mark, different graph
+    # New keys give the new-rule forms fresh, empty widgets (a merged entity is gone).
+    st.session_state[SAVES_KEY] = st.session_state.get(SAVES_KEY, 0) + 1
     done = "; ".join([*(f"rule {r.id} added: {describe_rule(r)}" for r in added),
                       *(f"rule {r.id} removed" for r in removed)])
     if rebuild:
@@ -166,6 +169,8 @@ else:
         _change(config, data, lambda saved: saved.without(doomed), rebuild=True)
 
 st.subheader("New rule")
+saves = st.session_state.get(SAVES_KEY, 0)
+fresh = f"-{saves}" if saves else ""
 merge_tab, rename_tab, split_tab = st.tabs(["Merge", "Rename", "Split"])
 
 with merge_tab:
@@ -173,10 +178,10 @@ with merge_tab:
                "the second, and its spellings become aliases.")
     from_col, into_col = st.columns(2)
     with from_col:
-        merged = entity_picker(data, "curation-merge-from", title="Entity to merge away")
+        merged = entity_picker(data, f"curation-merge-from{fresh}", title="Entity to merge away")
     with into_col:
-        target = entity_picker(data, "curation-merge-into", title="Merge into")
-    note = st.text_input("Note (why)", key="curation-merge-note", max_chars=300)
+        target = entity_picker(data, f"curation-merge-into{fresh}", title="Merge into")
+    note = st.text_input("Note (why)", key=f"curation-merge-note{fresh}", max_chars=300)
     if merged and target:
         proposed = _proposal(lambda: curation.merge(merged, target, note=note))
         if proposed is not None:
@@ -190,15 +195,15 @@ with merge_tab:
                 f"{escape_markdown(entity_name(rule.entity))} is gone"
                 + (f"; its spellings ({spellings}) become aliases." if spellings else "."),
                 icon=":material/merge:")
-        _save_controls(config, data, proposed, "curation-merge")
+        _save_controls(config, data, proposed, f"curation-merge{fresh}")
     else:
         st.caption("Pick both entities to see what the merge changes.")
 
 with rename_tab:
     st.caption("Give an entity a better canonical name; its label stays.")
-    renamed = entity_picker(data, "curation-rename-entity", title="Entity to rename")
-    new_name = st.text_input("New name", key="curation-rename-name", max_chars=200)
-    note = st.text_input("Note (why)", key="curation-rename-note", max_chars=300)
+    renamed = entity_picker(data, f"curation-rename-entity{fresh}", title="Entity to rename")
+    new_name = st.text_input("New name", key=f"curation-rename-name{fresh}", max_chars=200)
+    note = st.text_input("Note (why)", key=f"curation-rename-note{fresh}", max_chars=300)
     if renamed and new_name.strip():
         proposed = _proposal(lambda: curation.rename(renamed, new_name, note=note))
         if proposed is not None:
@@ -210,14 +215,14 @@ with rename_tab:
                 + (f", which already exists ({existing.mentions} mentions): the two become "
                    "one entity." if existing else "."),
                 icon=":material/edit:")
-        _save_controls(config, data, proposed, "curation-rename")
+        _save_controls(config, data, proposed, f"curation-rename{fresh}")
     else:
         st.caption("Pick an entity and type its new name to see the change.")
 
 with split_tab:
     st.caption("The extractor (or an earlier merge) put two entities under one name: the "
                "mentions written one way move to another entity.")
-    split_from = entity_picker(data, "curation-split-entity", title="Entity to split")
+    split_from = entity_picker(data, f"curation-split-entity{fresh}", title="Entity to split")
     node = data.entity(split_from) if split_from else None
     if node is None:
         st.caption("Pick an entity to choose the spelling that moves.")
@@ -226,14 +231,14 @@ with split_tab:
                 "spelling to split off.", icon=":material/call_split:")
     else:
         spelling = st.selectbox("Spelling whose mentions move", node.aliases,
-                                key="curation-split-alias")
+                                key=f"curation-split-alias{fresh}")
         label_col, name_col = st.columns([1, 3])
         label = label_col.selectbox("New entity's label", ENTITY_LABELS,
                                     index=ENTITY_LABELS.index(node.label),
-                                    key="curation-split-label")
+                                    key=f"curation-split-label{fresh}")
         name = name_col.text_input("New entity's name", value=spelling or "",
-                                   key=f"curation-split-name-{spelling}", max_chars=200)
-        note = st.text_input("Note (why)", key="curation-split-note", max_chars=300)
+                                   key=f"curation-split-name{fresh}-{spelling}", max_chars=200)
+        note = st.text_input("Note (why)", key=f"curation-split-note{fresh}", max_chars=300)
         proposed = None
         if spelling and name.strip():
             into = f"{label}:{name}"
@@ -248,4 +253,4 @@ with split_tab:
                     + (f" (already in the graph, {existing.mentions} mentions)." if existing
                        else " (a new entity)."),
                     icon=":material/call_split:")
-        _save_controls(config, data, proposed, "curation-split")
+        _save_controls(config, data, proposed, f"curation-split{fresh}")

@@ -92,8 +92,11 @@ def test_merge_is_saved_rebuilt_and_audited(own_home, two_locations):
     # The page's own queries see the rebuilt graph, not a cached one.
     rules_table = next(f.value for f in app.dataframe if "becomes" in f.value.columns)
     assert list(rules_table["becomes"]) == [target.key]
-    app.text_input(key="curation-merge-from-query").input(merged.name).run()
-    assert merged.key not in app.selectbox(key="curation-merge-from-pick").options
+    # A fresh, empty form: a search there no longer finds the merged entity.
+    assert app.text_input(key="curation-merge-from-1-query").value == ""
+    app.text_input(key="curation-merge-from-1-query").input(merged.name).run()
+    offered = app.selectbox(key="curation-merge-from-1-pick").options
+    assert not [o for o in offered if o.startswith(f"{merged.name} · LOCATION")]
 
 
 def test_rename_gives_the_entity_its_new_key(own_home, two_locations):
