@@ -144,7 +144,13 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
             return ORIGIN
         if word in rules.destination_markers:
             # "to work in X": an infinitive, not a destination.
-            if word == "to" and i + 1 < len(tag) and tag[i + 1] == "VB":
+            # ... unless the "verb" heads a place ("to scam compounds in Cambodia").
+            if (
+                word == "to"
+                and i + 1 < len(tag)
+                and tag[i + 1] == "VB"
+                and not (i + 2 < len(lower) and lower[i + 2] in rules.place_nouns)
+            ):
                 return None
             # "the road to the Three Pagodas Pass" names a road, not a journey.
             if i > 1 and lower[i - 1] in rules.path_nouns and lower[i - 2] != "by":
@@ -163,11 +169,14 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
             return ORIGIN  # "the boat left Teknaf"
         if word in rules.entry_verbs and i == place.start - 1:
             return DESTINATION  # "they entered the Philippines through Clark"
-        if i == leg_start and tokens.text[i] == "In":
-            return ORIGIN  # "In Bangkok a van drove them to the border"
+        if i == leg_start and tokens.text[i] in ("In", "At"):
+            return ORIGIN  # "In Bangkok a van drove them to the border", "At Mae Sai they ..."
         if word == "up" and passed_in:
             previous = word
             i -= 1
+            continue
+        if tag[i].startswith("VB") and lower[i + 1] in rules.place_nouns:
+            i -= 1  # "to scam compounds in Cambodia": the tagger's verb is a modifier
             continue
         if tokens.punct[i] or tag[i].startswith("VB"):
             return None
@@ -233,6 +242,34 @@ def _mode(words: list[str], via: tuple[str, ...], rules: RouteRules) -> str:
     return "unknown"
 
 
+def _attached_verb(marker: Any) -> Any:
+    """What a preposition belongs to, through the people moved: "recruited the victims in
+    Sisaket" (not through a place: "left Cox's Bazar in Bangladesh")."""
+    attached = marker.head
+    if (
+        attached.dep_ in ("dobj", "nsubjpass")
+        and not attached.tag_.startswith("VB")
+        and not attached.ent_type_
+    ):
+        return attached.head
+    return attached
+
+
+def _role_by_attachment(place: Span, rules: RouteRules) -> str | None:
+    """The role the parse gives a place the words just before it do not: "recruited the
+    victims in Sisaket", "the boat had left Teknaf, near the camps, for Malaysia"."""
+    marker = place.root.head
+    if marker is place.root:
+        return None
+    verb = _attached_verb(marker).lower_
+    if marker.lower_ in ("in", "at") and verb in rules.origin_verbs:
+        return ORIGIN
+    departing = verb in rules.departure_verbs or verb in rules.destination_bound
+    if marker.lower_ == "for" and departing:
+        return DESTINATION
+    return None
+
+
 def _roles(
     places: list[Span], start: int, end: int, tokens: Tokens, rules: RouteRules
 ) -> list[tuple[Span, str | None]]:
@@ -240,7 +277,7 @@ def _roles(
     in_leg = [p for p in places if p.start >= start and p.end <= end]
     roles: list[tuple[Span, str | None]] = []
     for place in in_leg:
-        role = _role(place, start, tokens, rules)
+        role = _role(place, start, tokens, rules) or _role_by_attachment(place, rules)
         if role is None and roles:
             before, before_role = roles[-1]
             gap = tokens.lower[before.end : place.start]
@@ -260,8 +297,10 @@ def sentence_routes(
     context: list[str],
     tokens: Tokens,
     rules: RouteRules,
+    carried: list[Span] | None = None,
 ) -> list[Route]:
-    """Route legs stated in one sentence; ``context`` is the words of the sentences before it."""
+    """Route legs stated in one sentence; ``context`` is the words of the sentences before it,
+    ``carried`` the places the sentence before named as where people were recruited."""
     words = tokens.lower[sentence.start : sentence.end]
     if "sent home" in " ".join(words):
         return []
@@ -269,7 +308,7 @@ def sentence_routes(
     # ("Indonesians trafficked to Cambodia were rescued"), not "rescued and taken to Mae Sot".
     blocked = any(w.startswith(rules.blockers) for w in words)
     routes: list[Route] = []
-    pending_origins: list[Span] = []
+    pending_origins: list[Span] = list(carried or [])
     last_mode = ""
     triggered = False
     for leg, (start, end) in enumerate(_legs(sentence, tokens)):
@@ -285,8 +324,14 @@ def sentence_routes(
         # A leg moves people itself, or continues one that did ("then on to Bangkok").
         moving = leg_triggered or (triggered and verbless)
         triggered = triggered or leg_triggered
-        if not moving or any(w in rules.goods for w in leg_words):
-            if not destinations:
+        # Goods are what is moved, named before where it goes ("moved their operations to
+        # Laos"), not what happens there ("into Myanmar, where ... online scam operations").
+        carried_words = tokens.lower[start : destinations[-1][0].end] if destinations else leg_words
+        # Only a clause carries its origin on ("picked up in Buriram, and ..."), not a
+        # description of someone ("Zhang, a shopkeeper from Fujian province, says ...").
+        clause = any(t.startswith("VB") for t in tokens.tag[start:end])
+        if not moving or any(w in rules.goods for w in carried_words):
+            if not destinations and clause:
                 pending_origins = [p for p, _ in origins] or pending_origins
             continue
         if _officials_travel(leg_words, rules):
@@ -302,7 +347,8 @@ def sentence_routes(
                     routes.append(Route(place.kb_id_, "", (), mode, index, leg))
                 pending_origins = []
                 continue
-            pending_origins = [p for p, _ in origins] or pending_origins
+            if clause:
+                pending_origins = [p for p, _ in origins] or pending_origins
             continue
         if blocked:
             destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules)]
@@ -491,6 +537,18 @@ def _group(
     return found
 
 
+def _recruited_at(place: Span, rules: RouteRules) -> bool:
+    """ "Most of the men were recruited in Colombo": where the next sentence's journey starts."""
+    token = place.root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head  # "in Sisaket and Surin"
+    marker = token.head
+    return (
+        marker.lower_ in ("in", "at", "from")
+        and _attached_verb(marker).lower_ in rules.origin_verbs
+    )
+
+
 def document_routes(
     doc: Doc, sentences: list[Span], places_by_sentence: list[list[Span]], rules: RouteRules
 ) -> list[Route]:
@@ -503,8 +561,20 @@ def document_routes(
         if not places_by_sentence[index]:
             continue
         context = tokens.lower[sentences[max(0, index - 2)].start : sentence.start]
+        carried = []
+        if index > 0 and not any(r.sentence == index - 1 for r in found):
+            before = sentences[index - 1]
+            carried = [
+                p
+                for p, role in _roles(
+                    places_by_sentence[index - 1], before.start, before.end, tokens, rules
+                )
+                if role == ORIGIN and _recruited_at(p, rules)
+            ]
         found.extend(
-            sentence_routes(sentence, index, places_by_sentence[index], context, tokens, rules)
+            sentence_routes(
+                sentence, index, places_by_sentence[index], context, tokens, rules, carried
+            )
         )
     chained: list[Route] = []
     for route in found:

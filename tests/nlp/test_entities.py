@@ -238,3 +238,72 @@ def test_text_beyond_the_length_cap_is_not_read(extractor, monkeypatch):
     text += "Later some were moved to Myawaddy."
     record = analyze_record("t", next(extractor.extract([("t", text)])))
     assert record["LOCATION"] == ["Cambodia", "Indonesia"]
+
+
+def test_name_after_said_and_a_description_is_a_person(analyze):
+    record = analyze(
+        '"These workers are trapped," said Thida Win, a labour organiser in Mae Sot.'
+    )
+    assert record["PERSON"] == ["Thida Win"]
+    assert record["ORG"] == []
+
+
+def test_courtesy_title_is_dropped_from_a_name(analyze):
+    record = analyze(
+        '"The promise is always the same," said Dr Ratna Dewi, a researcher who has '
+        "interviewed trafficking victims."
+    )
+    assert record["PERSON"] == ["Ratna Dewi"]
+
+
+def test_generational_suffix_stays_in_a_name(analyze):
+    record = analyze(
+        "The syndicates moved online after President Ferdinand Marcos Jr. banned POGOs."
+    )
+    assert record["PERSON"] == ["Ferdinand Marcos Jr."]
+
+
+def test_surname_given_after_a_comma_is_a_person(analyze):
+    record = analyze(
+        "One graduate, identified only by his surname, Li, said the bosses forced him to run "
+        "investment scams."
+    )
+    assert record["PERSON"] == ["Li"]
+
+
+def test_demonym_is_never_a_person(analyze):
+    record = analyze("The victims were forced to call Thai people and demand money.")
+    assert record["PERSON"] == []
+
+
+def test_acronym_defined_once_is_the_same_organisation(analyze):
+    record = analyze(
+        "The Migrant Workers Rights Network (MWRN) said brokers were recruiting workers for "
+        "scam compounds. MWRN called on the government to act."
+    )
+    assert record["ORG"] == ["Migrant Workers Rights Network"]
+
+
+def test_known_acronym_stays_the_canonical_name(analyze):
+    record = analyze(
+        "The International Organization for Migration (IOM) said trafficking victims needed "
+        "shelter, and IOM staff met them in Mae Sot."
+    )
+    assert record["ORG"] == ["IOM"]
+
+
+def test_country_foreign_ministry_takes_the_country_demonym(analyze):
+    record = analyze(
+        "Kenya's foreign ministry says it has helped 600 trafficking victims return from "
+        "Myanmar."
+    )
+    assert record["ORG"] == ["Kenyan Ministry of Foreign Affairs"]
+
+
+def test_bare_ministry_belongs_to_the_country_the_story_is_about(analyze):
+    record = analyze(
+        "Sri Lankan families say their sons were trafficked to Myawaddy. The Ministry of "
+        "Foreign Affairs said its embassy in Yangon had raised the cases with Myanmar and "
+        "Thai officials in Bangkok and Naypyidaw."
+    )
+    assert record["ORG"] == ["Sri Lankan Ministry of Foreign Affairs"]

@@ -99,3 +99,126 @@ def test_leg_without_a_verb_takes_the_mode_of_the_leg_before(analyze):
     )
     assert ("Dubai", "Bangkok", (), "air") in routes(record)
     assert ("Bangkok", "Mae Sot", (), "land") in routes(record)
+
+
+def test_origin_named_after_the_destination_is_the_origin(analyze):
+    record = analyze(
+        "The women were trafficked into Cambodia from Vietnam by a network that advertised "
+        "jobs on Facebook."
+    )
+    assert [(o, d) for o, d, _, _ in routes(record)] == [("Vietnam", "Cambodia")]
+
+
+def test_legs_told_across_sentences_chain_from_there(analyze):
+    record = analyze(
+        "Recruits were flown from Colombo to Bangkok. From there they were driven to Mae Sot "
+        "and across the Moei River into Myawaddy, where they were forced to run online scams."
+    )
+    assert routes(record) == [
+        ("Bangkok", "Mae Sot", (), "land"),
+        ("Colombo", "Bangkok", (), "air"),
+        ("Mae Sot", "Myawaddy", ("Moei River",), "land"),
+    ]
+
+
+def test_boats_leaving_a_port_for_a_country_make_a_sea_route(analyze):
+    record = analyze(
+        "Boats leaving Cox's Bazar for Malaysia carried hundreds of Rohingya refugees who "
+        "had paid people smugglers."
+    )
+    assert routes(record) == [("Cox's Bazar", "Malaysia", (), "sea")]
+
+
+def test_country_bound_boat_has_that_destination(analyze):
+    record = analyze(
+        "People smugglers load Rohingya refugees onto Malaysia-bound trawlers at night."
+    )
+    assert routes(record) == [("", "Malaysia", (), "sea")]
+
+
+def test_nationality_is_not_an_origin_and_a_later_rescue_keeps_the_route(analyze):
+    record = analyze(
+        "Indonesian nationals trafficked to Cambodia were rescued in a raid on Tuesday."
+    )
+    assert routes(record) == [("", "Cambodia", (), "unknown")]
+
+
+def test_people_rescued_and_taken_somewhere_is_not_a_route(analyze):
+    record = analyze(
+        "The trafficking victims were rescued from the compound and taken to Mae Sot."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_possessive_country_does_not_hide_the_origin(analyze):
+    record = analyze(
+        "Police said the group had been trafficked from Myanmar's Shan State to Laos."
+    )
+    assert [(o, d) for o, d, _, _ in routes(record)] == [("Shan State", "Laos")]
+
+
+def test_journey_to_the_unnamed_border_has_an_empty_destination(analyze):
+    record = analyze(
+        "He was recruited on Telegram and driven straight from Bangkok's airport to the "
+        "border by a trafficker."
+    )
+    assert routes(record) == [("Bangkok", "", (), "land")]
+
+
+def test_city_of_arrival_starts_the_next_leg(analyze):
+    record = analyze(
+        "After landing in Bangkok, the trafficked men were put in a van and taken to Mae Sot."
+    )
+    assert routes(record) == [("Bangkok", "Mae Sot", (), "land")]
+
+
+def test_country_after_a_comma_locates_the_destination(analyze):
+    record = analyze(
+        "The victims were later trafficked to a compound in Sihanoukville, Cambodia."
+    )
+    assert [(o, d) for o, d, _, _ in routes(record)] == [("", "Sihanoukville")]
+
+
+def test_origin_of_a_person_described_on_the_way_is_not_an_origin(analyze):
+    record = analyze(
+        "Zhang, a shopkeeper from Fujian province, says she paid the traffickers to free her "
+        "son, who had travelled to Thailand for a job."
+    )
+    assert [(o, d) for o, d, _, _ in routes(record)] == [("", "Thailand")]
+
+
+def test_blank_line_ends_a_sentence(extract):
+    extraction = extract(
+        "Families say their sons were trafficked into the compounds of Myawaddy\n\n"
+        "Police in Fujian province said they had opened an investigation."
+    )
+    assert len(extraction.sentences) == 2
+
+
+def test_place_of_recruitment_starts_the_journey_told_in_the_next_sentence(analyze):
+    record = analyze(
+        "The couple recruited the victims in Sisaket and Surin with offers of work. The "
+        "victims were transported by van to Aranyaprathet and smuggled across the border "
+        "into Poipet."
+    )
+    assert sorted((o, d, m) for o, d, _, m in routes(record)) == [
+        ("Aranyaprathet", "Poipet", "land"),
+        ("Sisaket", "Aranyaprathet", "land"),
+        ("Surin", "Aranyaprathet", "land"),
+    ]
+
+
+def test_boat_that_left_a_port_for_a_country_is_a_route(analyze):
+    record = analyze(
+        "The boat had left Teknaf, near the refugee camps, for Malaysia with 180 people "
+        "who had paid people smugglers."
+    )
+    assert routes(record) == [("Teknaf", "Malaysia", (), "sea")]
+
+
+def test_scam_compounds_tagged_as_a_verb_still_receive_trafficked_people(analyze):
+    record = analyze(
+        "The court sentenced the couple for trafficking 23 villagers to scam compounds in "
+        "Cambodia."
+    )
+    assert [(o, d) for o, d, _, _ in routes(record)] == [("", "Cambodia")]
