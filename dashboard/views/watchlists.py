@@ -22,6 +22,7 @@ from scamtrace.config import Config, load_config
 require_role(ANALYST)  # the watchlist says what analysts are looking into
 
 FLASH_KEY = "watchlists-flash"
+CHANGES_KEY = "watchlists-changes"  # changes so far: part of the add forms' widget keys
 ALERTS_SHOWN = 50
 ALL_WATCHES = "All watches"
 
@@ -35,6 +36,7 @@ def _act(config: Config, action: Callable[[], str]) -> None:
         return
     record(WATCHLIST, session_username(), done, home=config.home)
     st.session_state[FLASH_KEY] = done
+    st.session_state[CHANGES_KEY] = st.session_state.get(CHANGES_KEY, 0) + 1  # empty forms
     st.rerun()
 
 
@@ -124,27 +126,29 @@ else:
         _act(config, lambda: _match_now(config))
 
 st.subheader("Watch something new")
+changes = st.session_state.get(CHANGES_KEY, 0)
+fresh = f"-{changes}" if changes else ""
 entity_tab, term_tab = st.tabs(["An entity", "A word or phrase"])
 with entity_tab:
-    watched = entity_picker(data, "watchlists-entity", title="Entity to watch")
+    watched = entity_picker(data, f"watchlists-entity{fresh}", title="Entity to watch")
     backfill_entity = st.checkbox(
-        "Also match documents already in the graph", key="watchlists-entity-backfill",
+        "Also match documents already in the graph", key=f"watchlists-entity-backfill{fresh}",
         help="Off: only documents extracted from now on. On: press Match now (or wait for "
         "the next run) to get alerts for the earlier ones too.")
-    if st.button("Watch this entity", key="watchlists-add-entity", icon=":material/add_alert:",
-                 disabled=watched is None):
+    if st.button("Watch this entity", key=f"watchlists-add-entity{fresh}",
+                 icon=":material/add_alert:", disabled=watched is None):
         _act(config, lambda: _add(config, ENTITY, watched, True, backfill_entity))
 with term_tab:
-    term = st.text_input("Word or phrase", key="watchlists-term", max_chars=200,
+    term = st.text_input("Word or phrase", key=f"watchlists-term{fresh}", max_chars=200,
                          placeholder="e.g. Huione, KK Park, job offer in Thailand",
                          help="Matched as whole words in titles and text, case ignored.")
     relevant_col, backfill_col = st.columns(2)
     relevant_only = relevant_col.checkbox(
-        "Relevant documents only", key="watchlists-term-relevant",
+        "Relevant documents only", key=f"watchlists-term-relevant{fresh}",
         help="Off: off-topic and non-English documents match too.")
     backfill_term = backfill_col.checkbox(
-        "Also match documents already in the graph", key="watchlists-term-backfill")
-    if st.button("Watch this term", key="watchlists-add-term", icon=":material/add_alert:",
+        "Also match documents already in the graph", key=f"watchlists-term-backfill{fresh}")
+    if st.button("Watch this term", key=f"watchlists-add-term{fresh}", icon=":material/add_alert:",
                  disabled=not term.strip()):
         _act(config, lambda: _add(config, TERM, term, relevant_only, backfill_term))
 

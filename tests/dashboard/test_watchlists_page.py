@@ -54,6 +54,7 @@ def test_analyst_watches_a_term_and_it_is_listed_and_audited(own_home):
     assert no_exceptions(app)
     assert watches_in(own_home) == [(TERM, "KK Park")]
     assert list(watched_table(app)["watching"]) == ["KK Park"]
+    assert app.text_input(key="watchlists-term-1").value == ""  # ready for the next one
     new = audit_events_of(own_home)[before:]
     assert [(e.event, e.user) for e in new] == [(WATCHLIST, ANALYST_USER)]
     assert "KK Park" in new[0].detail
