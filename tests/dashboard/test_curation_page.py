@@ -168,3 +168,16 @@ def test_split_moves_one_spellings_mentions_to_a_new_entity(own_home, sample_sto
         graph.close()
     assert moved is not None and moved.mentions > 0
     assert moved.mentions + (kept.mentions if kept else 0) == entity.mentions
+
+
+def test_a_rule_saved_by_the_command_line_gives_the_cached_queries_a_new_identity(own_home):
+    from dashboard.queries import open_dashboard_data
+    from graph.curation import Curation, save_curation
+
+    before = open_dashboard_data()
+    save_curation(curation_path(own_home),
+                  Curation().rename("LOCATION:Myawaddy", "Myawaddy Town"))
+    after = open_dashboard_data()
+    # A rebuild keeps the high-water mark, so the mark alone would serve the old graph.
+    assert after.version == before.version
+    assert after.identity != before.identity
