@@ -787,12 +787,19 @@ def _person_mention(span: Span, rules: EntityRules) -> Span | None:
 
 def _outermost(spans: list[Span]) -> list[Span]:
     """Spans not lying inside a longer one ("forced to scam" hides "scam"); partial overlaps
-    stay ("investment scam operations" is investment fraud and an online scam)."""
+    stay ("investment scam operations" is investment fraud and an online scam), and so does a
+    whole term at the end of a coerced act ("forced them to work in online scams", "told to
+    run investment scams")."""
     return [
         s
         for s in spans
         if not any(
-            o is not s and o.start <= s.start and s.end <= o.end and len(o) > len(s) for o in spans
+            o is not s
+            and o.start <= s.start
+            and s.end <= o.end
+            and len(o) > len(s)
+            and not (len(s) > 1 and s.end == o.end and o.id_ != s.id_)
+            for o in spans
         )
     ]
 
