@@ -150,8 +150,11 @@ CREATE TABLE IF NOT EXISTS mentions (
     date TEXT NOT NULL,
     PRIMARY KEY (doc_id, entity)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS mentions_by_entity ON mentions (entity, date);
-CREATE INDEX IF NOT EXISTS mentions_by_date ON mentions (date, entity);
+-- Covering (count included), so window sums read the index alone.
+DROP INDEX IF EXISTS mentions_by_entity;
+DROP INDEX IF EXISTS mentions_by_date;
+CREATE INDEX IF NOT EXISTS mentions_by_entity_day ON mentions (entity, date, count);
+CREATE INDEX IF NOT EXISTS mentions_by_day ON mentions (date, entity, count);
 CREATE TABLE IF NOT EXISTS edges (
     id INTEGER PRIMARY KEY,
     type TEXT NOT NULL,
@@ -480,7 +483,8 @@ class EmbeddedGraphStore:
             f") WHERE id IN {IN_LIST}", (ids_json,))
         vias: dict[int, set[str]] = defaultdict(set)
         for edge_id, via in db.execute(
-            f"SELECT DISTINCT edge_id, via FROM evidence WHERE edge_id IN {IN_LIST}", (ids_json,)
+            f"SELECT DISTINCT edge_id, via FROM evidence WHERE edge_id IN {IN_LIST} "
+            "AND via != '[]'", (ids_json,)
         ):
             vias[edge_id].update(json.loads(via))
         db.executemany("UPDATE edges SET via = ? WHERE id = ?",
@@ -558,11 +562,13 @@ class EmbeddedGraphStore:
                 "ORDER BY e.mentions DESC, e.key LIMIT ?", (*label_params, limit))
             return [self._node(r) for r in rows]
         clause, params = _window("m.date", since, until)
+        # A key is LABEL:name, so a label is a key range: no join with entities.
+        prefix_sql = " AND m.entity >= ? AND m.entity < ?" if label is not None else ""
+        prefix = [f"{label}:", f"{label};"] if label is not None else []
         rows = self._query(
-            "SELECT m.entity FROM mentions m JOIN entities e ON e.key = m.entity "
-            f"WHERE 1{clause}{label_sql} "
-            "GROUP BY m.entity ORDER BY sum(m.count) DESC, m.entity LIMIT ?",
-            (*params, *label_params, limit))
+            f"SELECT m.entity FROM mentions m INDEXED BY mentions_by_day WHERE 1{clause}"
+            f"{prefix_sql} GROUP BY m.entity ORDER BY sum(m.count) DESC, m.entity LIMIT ?",
+            (*params, *prefix, limit))
         nodes = self._nodes([r[0] for r in rows], since, until)
         return [nodes[r[0]] for r in rows]
 
@@ -586,7 +592,9 @@ class EmbeddedGraphStore:
         ids_json = _json(r[0] for r in rows)
         vias: dict[int, set[str]] = defaultdict(set)
         for edge_id, via in self._query(
-            f"SELECT DISTINCT edge_id, via FROM evidence v WHERE edge_id IN {IN_LIST}{clause}",
+            # Most evidence has no via (every CO_OCCURS): leave those rows in SQLite.
+            f"SELECT DISTINCT edge_id, via FROM evidence v WHERE edge_id IN {IN_LIST}{clause} "
+            "AND via != '[]'",
             (ids_json, *window_params),
         ):
             vias[edge_id].update(json.loads(via))
