@@ -56,11 +56,13 @@ def _change(config: Config, data: DashboardData, make: Callable[[Curation], Cura
     from scamtrace import runner
 
     path = curation_path(config.extractions_path.parent)
+    saved, summary, failure = False, "", ""
     try:
         with runner.run_lock(config):
             before = load_curation(path)
             after = make(before)
             save_curation(path, after)
+            saved = True
             added = [r for r in after.rules if r.id not in {b.id for b in before.rules}]
             removed = [r for r in before.rules if r.id not in {a.id for a in after.rules}]
             for rule in added:
@@ -69,16 +71,22 @@ def _change(config: Config, data: DashboardData, make: Callable[[Curation], Cura
             for rule in removed:
                 record(CURATION, session_username(),
                        f"removed rule {rule.id}: {describe_rule(rule)}", home=config.home)
-            summary = _rebuild(config, data) if rebuild else ""
+            if rebuild:
+                summary = _rebuild(config, data)
     except ScamtraceError as exc:
-        st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
-        return
+        if not saved:
+            st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
+            return
+        failure = str(exc)  # the rule stands; the graph still needs a rebuild
     forget_cached_queries()  # same high-water mark, different graph
     # New keys give the new-rule forms fresh, empty widgets (a merged entity is gone).
     st.session_state[SAVES_KEY] = st.session_state.get(SAVES_KEY, 0) + 1
     done = "; ".join([*(f"rule {r.id} added: {describe_rule(r)}" for r in added),
                       *(f"rule {r.id} removed" for r in removed)])
-    if rebuild:
+    if failure:
+        st.session_state[FLASH_KEY] = ("error", f"{done}, but the rebuild failed ({failure}); "
+                                       "run `scamtrace build --rebuild` to apply it.")
+    elif rebuild:
         st.session_state[FLASH_KEY] = ("success", f"{done}. The graph was rebuilt with the "
                                        f"rules ({summary}).")
     else:
@@ -141,7 +149,7 @@ st.caption("Correct the extractor's entities: merge two names of one entity, giv
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash is not None:
     kind, message = flash
-    (st.success if kind == "success" else st.info)(escape_markdown(message))
+    {"success": st.success, "error": st.error}.get(kind, st.info)(escape_markdown(message))
 
 st.subheader("Rules in force")
 if not curation.rules:

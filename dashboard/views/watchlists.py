@@ -14,6 +14,7 @@ from dashboard.accounts import ANALYST, require_role, session_username
 from dashboard.components import entity_picker, show_alerts
 from dashboard.queries import dashboard_data_or_stop, watchlist_path
 from dashboard.safe_text import escape_markdown, one_line
+from graph.model import GraphStore
 from graph.watchlist import ATOM_FILE, ENTITY, TERM, Watchlist, write_atom
 from ingest.errors import ScamtraceError
 from scamtrace.audit import WATCHLIST, record
@@ -60,13 +61,13 @@ def _remove(config: Config, watch_id: int) -> str:
     return f"no longer watching {removed.kind} {removed.value!r} (id {removed.id})"
 
 
-def _match_now(config: Config) -> str:
+def _match_now(config: Config, graph: GraphStore) -> str:
     """Match the watchlist against what the graph holds, as ``scamtrace watchlist check``."""
     from scamtrace import runner, stores
 
     with runner.run_lock(config), stores.open_document_store(config) as documents, \
             stores.open_extraction_store(config) as extractions:
-        report = runner.watchlist_step(config, documents, extractions, data.store)
+        report = runner.watchlist_step(config, documents, extractions, graph)
     return f"matched now: {report.summary()}"
 
 
@@ -123,7 +124,7 @@ else:
     if match_col.button("Match now", key="watchlists-match", icon=":material/sync:",
                         help="Match every watch against the documents already in the graph "
                         "that it has not seen (`scamtrace watchlist check`)."):
-        _act(config, lambda: _match_now(config))
+        _act(config, lambda: _match_now(config, data.store))
 
 st.subheader("Watch something new")
 changes = st.session_state.get(CHANGES_KEY, 0)

@@ -181,3 +181,19 @@ def test_a_rule_saved_by_the_command_line_gives_the_cached_queries_a_new_identit
     # A rebuild keeps the high-water mark, so the mark alone would serve the old graph.
     assert after.version == before.version
     assert after.identity != before.identity
+
+
+def test_while_a_pipeline_run_holds_the_lock_nothing_is_saved(own_home, two_locations):
+    from scamtrace import runner
+
+    merged, target = two_locations
+    app = open_signed_in(PAGE)
+    pick(app, "curation-merge-from", merged.key, merged.name)
+    pick(app, "curation-merge-into", target.key, target.name)
+    before = len(audit_events_of(own_home))
+    with runner.run_lock(load_config(home=own_home, env=scamtrace_env(own_home))):
+        app.button(key="curation-merge-save").click().run()
+    assert any(e.value.startswith("Not saved") and "another scamtrace run" in e.value
+               for e in app.error)
+    assert rules_of(own_home) == ()
+    assert len(audit_events_of(own_home)) == before
