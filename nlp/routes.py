@@ -47,6 +47,7 @@ class RouteRules:
     mode_strong: dict[str, frozenset[str]]
     mode_weak: dict[str, frozenset[str]]
     river_words: frozenset[str]
+    water_words: frozenset[str]
 
     @classmethod
     def from_lexicon(cls, lex: dict[str, Any]) -> RouteRules:
@@ -69,6 +70,7 @@ class RouteRules:
             mode_strong={k: frozenset(v) for k, v in lex["mode_strong"].items()},
             mode_weak={k: frozenset(v) for k, v in lex["mode_weak"].items()},
             river_words=frozenset(lex["river_words"]),
+            water_words=frozenset(lex["water_words"]),
         )
 
     def is_trigger(self, word: str) -> bool:
@@ -348,12 +350,17 @@ def sentence_routes(
                 pending_origins = []
                 continue
             if clause:
-                pending_origins = [p for p, _ in origins] or pending_origins
+                # "transited through Bangkok before being taken to Mae Sot": a town passed
+                # through is where the next leg starts (a river or sea crossed is not).
+                passed = [p for p, r in roles if r == VIA and not _is_water(p, rules)]
+                pending_origins = [p for p, _ in origins] or passed or pending_origins
             continue
         if blocked:
             destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules)]
-            if not destinations:
-                continue
+        # "The delegation travelled to Naypyidaw to discuss the trafficking of workers"
+        destinations = [(p, r) for p, r in destinations if not _moved_officials(p, rules)]
+        if not destinations:
+            continue
         if origins and not _in_same_clause(origins[0][0], destinations[0][0]):
             origins = []
         if not origins:
@@ -361,7 +368,7 @@ def sentence_routes(
             origins = _origins_after(roles, destinations[0][0])
         via = []
         for place, role in roles:
-            if role == VIA and place.kb_id_ not in via:
+            if role == VIA and place.kb_id_ not in via and _same_movement(place, destinations):
                 via.append(place.kb_id_)
         if blocked:
             pending_origins = []  # "returned from Myanmar ..., and ... to Thailand"
@@ -438,6 +445,34 @@ def _not_a_return(place: Span, rules: RouteRules) -> bool:
         if child.dep_ in ("nsubj", "nsubjpass", "advcl"):
             near.extend(child.subtree)
     return not any(t.lower_.startswith(rules.blockers) for t in near)
+
+
+def _is_water(place: Span, rules: RouteRules) -> bool:
+    return any(word in rules.water_words for word in place.kb_id_.lower().split())
+
+
+def _moved_officials(place: Span, rules: RouteRules) -> bool:
+    """Whether the verb taking people to ``place`` has officials as its subject."""
+    verb = _governing_verb(place)
+    if verb is None:
+        return False
+    return any(
+        child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in rules.officials
+        for child in verb.children
+    )
+
+
+def _same_movement(via: Span, destinations: list[tuple[Span, str | None]]) -> bool:
+    """A place passed through belongs to the journey to the destination, not to another verb
+    of the sentence ("trafficked to Myanmar ... brought home through Bangkok")."""
+    verb = _governing_verb(destinations[0][0])
+    via_verb = _governing_verb(via)
+    if verb is None or via_verb is None or via_verb == verb:
+        return True
+    return via_verb in verb.conjuncts or via_verb in verb.subtree and via_verb.dep_ in (
+        "xcomp",
+        "conj",
+    )
 
 
 def _in_same_clause(origin: Span, destination: Span) -> bool:

@@ -222,3 +222,26 @@ def test_scam_compounds_tagged_as_a_verb_still_receive_trafficked_people(analyze
         "Cambodia."
     )
     assert [(o, d) for o, d, _, _ in routes(record)] == [("", "Cambodia")]
+
+
+def test_delegation_travelling_is_not_a_route_even_where_workers_are_mentioned(analyze):
+    record = analyze(
+        "The delegation travelled to Naypyidaw to discuss the trafficking of workers."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_place_on_a_return_journey_is_not_a_via_of_the_outward_one(analyze):
+    record = analyze(
+        "Officials said 60 citizens who had been trafficked to Myanmar had been brought home "
+        "through Bangkok."
+    )
+    assert routes(record) == [("", "Myanmar", (), "unknown")]
+
+
+def test_city_passed_through_starts_the_next_leg(analyze):
+    record = analyze(
+        "Many of the trafficking victims transited through Bangkok before being taken "
+        "overland to the border town of Mae Sot."
+    )
+    assert routes(record) == [("Bangkok", "Mae Sot", (), "land")]
