@@ -12,7 +12,15 @@ The SQLite file is plain tables a user can open (``sqlite3 graph.sqlite``):
   the view ``edge_evidence`` that names the edge;
 * ``open_routes`` ROUTE statements with an unnamed end (not edges, see
   ``graph.batch``);
+* ``trend_days`` derived per-day counts the trends report reads (relevant
+  documents, (document, entity) pairs per label, (document, edge) pairs per
+  type and mode), kept by ``upsert`` in its transaction, emptied by ``clear``
+  and worked out from the tables when a store written before it is opened;
 * ``meta``       high_water_mark, a data version, the store's uid.
+
+Indexes cover the window queries: mentions by (date, entity, count) and
+(entity, date, count), evidence by (date, edge_id) and (edge_id, date), edges
+by first_seen. Older stores get them when opened.
 
 Writing (the reference for both backends): ``upsert`` normalises the batch
 (``graph.batch.normalise_batch``), then in one transaction replaces the whole
@@ -180,6 +188,7 @@ CREATE TABLE IF NOT EXISTS evidence (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS evidence_by_doc ON evidence (doc_id);
 CREATE INDEX IF NOT EXISTS evidence_by_date ON evidence (date, edge_id);
+CREATE INDEX IF NOT EXISTS evidence_by_edge_day ON evidence (edge_id, date);
 CREATE TABLE IF NOT EXISTS open_routes (
     doc_id TEXT NOT NULL,
     sentence_index INTEGER NOT NULL,

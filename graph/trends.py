@@ -604,7 +604,9 @@ class ProtocolTrendFacts:
 
     Dating: an entity counts once per relevant document mentioning it, dated by
     the document; a relation once per document with evidence for it, dated by
-    the document's first evidence in the period asked."""
+    the document's first evidence in the period asked. The embedded store dates
+    them by the mention's and the evidence's own date instead: the same figures
+    wherever those carry their document's date, as ``graph.sync`` writes them."""
 
     def __init__(self, graph: GraphStore) -> None:
         self.graph = graph

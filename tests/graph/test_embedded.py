@@ -161,11 +161,15 @@ def test_window_queries_use_the_date_indexes(store):
     plan = " ".join(r[-1] for r in db.execute(
         "EXPLAIN QUERY PLAN SELECT entity, sum(count) FROM mentions "
         "WHERE date >= ? AND date <= ? GROUP BY entity", ("2024-03-01", "2024-03-31")))
-    assert "mentions_by_date" in plan
+    assert "COVERING INDEX mentions_by_day" in plan  # counts read from the index alone
     plan = " ".join(r[-1] for r in db.execute(
         "EXPLAIN QUERY PLAN SELECT count(DISTINCT edge_id) FROM evidence WHERE date >= ?",
         ("2024-03-01",)))
     assert "evidence_by_date" in plan
+    plan = " ".join(r[-1] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM evidence WHERE edge_id = ? AND date >= ?",
+        (1, "2024-03-01")))
+    assert "evidence_by_edge_day" in plan
     db.close()
 
 
