@@ -87,19 +87,51 @@ def shortest_path_nodes(G: nx.Graph, source: str, target: str, max_hops: int) ->
     """The lexicographically smallest of the shortest paths, as node keys.
 
     [] when either end is missing, the ends are equal, or no path has at most
-    ``max_hops`` edges.
+    ``max_hops`` edges. A search from both ends, each step growing the smaller
+    frontier, stops where they meet, so a path between two nodes of a large
+    graph does not walk all of it.
     """
     if source not in G or target not in G or source == target or max_hops < 1:
         return []
-    to_target = nx.single_source_shortest_path_length(G, target, cutoff=max_hops)
-    if source not in to_target:
-        return []
+    from_source, from_target = {source: 0}, {target: 0}
+    frontiers = {"source": [source], "target": [target]}
+    depth = {"source": 0, "target": 0}
+    while True:
+        if depth["source"] + depth["target"] + 1 > max_hops:
+            return []
+        side = "source" if len(frontiers["source"]) <= len(frontiers["target"]) else "target"
+        seen, other = ((from_source, from_target) if side == "source"
+                       else (from_target, from_source))
+        grown = []
+        for node in frontiers[side]:
+            for neighbour in G[node]:
+                if neighbour not in seen:
+                    seen[neighbour] = depth[side] + 1
+                    grown.append(neighbour)
+        if not grown:
+            return []
+        depth[side] += 1
+        frontiers[side] = grown
+        if any(n in other for n in grown):
+            break
+    # The layers met: the distance is the sum of the depths. On a shortest path a
+    # node at position k has k steps from the source and length - k to the target.
+    length = depth["source"] + depth["target"]
+    reach = depth["source"]
+    on_path: dict[int, set[str]] = {
+        reach: {n for n, k in from_source.items()
+                if k == reach and from_target.get(n) == length - reach}}
+    for k in range(reach, 1, -1):  # back towards the source, layer by layer
+        on_path[k - 1] = {u for v in on_path[k] for u in G[v] if from_source.get(u) == k - 1}
     # Walking from the source, always taking the smallest key that is still on
     # some shortest path, gives the lexicographically smallest key sequence.
     path = [source]
-    while path[-1] != target:
-        left = to_target[path[-1]] - 1
-        path.append(min(n for n in G.neighbors(path[-1]) if to_target.get(n) == left))
+    for k in range(1, length + 1):
+        if k <= reach:
+            step = min(n for n in G[path[-1]] if n in on_path[k])
+        else:
+            step = min(n for n in G[path[-1]] if from_target.get(n) == length - k)
+        path.append(step)
     return path
 
 

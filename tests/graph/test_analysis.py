@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from graph.analysis import (
     RelationSummary,
     build_graph,
@@ -123,3 +127,19 @@ def test_communities_split_two_cliques_joined_by_one_edge():
     G = graph_of(*left, *right, co("C", "X"))
     assert communities(G) == [("W", "X", "Y", "Z"), ("A", "B", "C")]
     assert communities(graph_of()) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=40),
+       st.integers(0, 14), st.integers(0, 14), st.integers(0, 7))
+def test_shortest_path_is_the_smallest_of_all_shortest_paths(pairs, a, b, max_hops):
+    keys = [f"L:{i:02d}" for i in range(15)]
+    G = graph_of(*(co(keys[x], keys[y]) for x, y in pairs if x != y))
+    G.add_nodes_from(keys)
+    found = shortest_path_nodes(G, keys[a], keys[b], max_hops)
+    if a == b or max_hops < 1 or not nx.has_path(G, keys[a], keys[b]):
+        assert found == []
+        return
+    every = sorted(nx.all_shortest_paths(G, keys[a], keys[b]))
+    expected = every[0] if len(every[0]) - 1 <= max_hops else []
+    assert found == expected
