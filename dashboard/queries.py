@@ -2,10 +2,10 @@
 
 The store is opened once per process (``st.cache_resource``); query results
 are cached (``st.cache_data``) under the store's identity and its data
-version, the high-water mark, so a rerun never reloads the graph and a new
-``scamtrace run`` is picked up on the next interaction. A curation rebuild
-leaves the mark where it was, so the identity also says which curation
-rules the graph was built with.
+version (``GraphStore.data_version``, which every write moves, whichever
+writer made it), so a rerun never reloads the graph and a new ``scamtrace
+run`` is picked up on the next interaction. The identity also says which
+curation rules the graph was built with.
 
 The watchlist's alerts are read here too (``recent_alerts``): they live beside
 the graph, in ``HOME/watchlist.sqlite``.
@@ -200,7 +200,7 @@ def open_dashboard_data() -> DashboardData:
     identity = store_identity(config)
     store = _open_store(identity, config)
     return DashboardData(store=store, identity=f"{identity}#curation:{curation_stamp(config)}",
-                         version=store.high_water_mark())
+                         version=store.data_version())
 
 
 def watchlist_path(config: Config) -> Path:

@@ -176,4 +176,5 @@ def normalise_batch(batch: GraphBatch) -> GraphBatch:
         evidence=evidence,
         high_water_mark=batch.high_water_mark,
         extra=extra,
+        writer=batch.writer,
     )

@@ -265,6 +265,11 @@ def _one_snapshot(query: Callable) -> Callable:
     return consistent
 
 
+
+def _mark_key(writer: str) -> str:
+    """The meta key of a writer's high-water mark (the plain key for the default writer)."""
+    return f"high_water_mark:{writer}" if writer else "high_water_mark"
+
 class EmbeddedGraphStore:
     """The knowledge graph in one SQLite file (see the module docstring)."""
 
@@ -440,9 +445,9 @@ class EmbeddedGraphStore:
         self._add_trend_days(db, doc_ids, +1)
         if batch.high_water_mark is not None:
             db.execute(
-                "INSERT INTO meta (key, value) VALUES ('high_water_mark', ?) "
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (str(batch.high_water_mark),),
+                (_mark_key(batch.writer), str(batch.high_water_mark)),
             )
 
     # What documents contribute to trend_days, in one statement over a JSON list of ids
@@ -514,8 +519,11 @@ class EmbeddedGraphStore:
             "AND NOT EXISTS (SELECT 1 FROM edges WHERE source = entities.key) "
             "AND NOT EXISTS (SELECT 1 FROM edges WHERE target = entities.key)", (keys_json,))
 
-    def high_water_mark(self) -> int:
-        rows = self._query("SELECT value FROM meta WHERE key = 'high_water_mark'")
+    def data_version(self) -> int:
+        return self._version()
+
+    def high_water_mark(self, writer: str = "") -> int:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (_mark_key(writer),))
         return int(rows[0][0]) if rows else 0
 
     def clear(self) -> None:
@@ -525,7 +533,8 @@ class EmbeddedGraphStore:
                 db.execute(f"DELETE FROM {table}")
             db.execute("INSERT INTO meta (key, value) VALUES ('trend_days', '1') "
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            db.execute("DELETE FROM meta WHERE key = 'high_water_mark'")
+            db.execute("DELETE FROM meta WHERE key = 'high_water_mark' "
+                       "OR key LIKE 'high_water_mark:%'")
 
         self._write(work)
 

@@ -151,6 +151,9 @@ class GraphBatch:
     evidence: tuple[EvidenceRow, ...] = ()
     high_water_mark: int | None = None  # stored atomically with the batch
     extra: dict = field(default_factory=dict)
+    # Whose mark moves: "" for a graph fed by one data directory; a name per
+    # worker when several write one shared graph (each counts its own seqs).
+    writer: str = ""
 
 
 @runtime_checkable
@@ -163,11 +166,15 @@ class GraphStore(Protocol):
     def upsert(self, batch: GraphBatch) -> None:
         """Write a batch idempotently; the high-water mark moves with it."""
 
-    def high_water_mark(self) -> int:
-        """The sequence number of the last extraction written (0 when empty)."""
+    def high_water_mark(self, writer: str = "") -> int:
+        """The sequence number of ``writer``'s last extraction written (0 when none)."""
 
     def clear(self) -> None:
-        """Remove everything, high-water mark included."""
+        """Remove everything, every writer's high-water mark included."""
+
+    def data_version(self) -> int:
+        """A number that changes whenever the graph does (every upsert and clear):
+        what caches of query results are keyed by."""
 
     def close(self) -> None: ...
 

@@ -18,7 +18,9 @@ The model (what a user sees in Neo4j Browser):
   found by ``edge`` (indexed), ``doc_id`` and ``date``;
 * ``(:OpenRoute {...})`` ROUTE statements with an unnamed end, set aside as the
   embedded store's ``open_routes`` table;
-* ``(:GraphMeta {name: 'graph', high_water_mark, version, schema})``.
+* ``(:GraphMeta {name: 'graph', high_water_mark, version, schema})``, and
+  ``(:GraphMeta {name: 'writer:NAME', high_water_mark})`` per named writer
+  when several data directories feed one shared graph.
 
 Writing follows the embedded backend step for step (see ``graph.embedded``):
 ``upsert`` normalises the batch, then in ONE transaction replaces the
@@ -71,6 +73,12 @@ from nlp.taxonomy import ENTITY_RELATION_TYPES
 
 SCHEMA_VERSION = "1"
 META = "graph"  # name of the one GraphMeta node
+WRITER_PREFIX = "writer:"  # GraphMeta nodes holding a named writer's high-water mark
+
+
+def _mark_node(writer: str) -> str:
+    """The GraphMeta node that holds ``writer``'s mark (the main one for the default)."""
+    return f"{WRITER_PREFIX}{writer}" if writer else META
 FULLTEXT_INDEX = "scamtrace_entity_names"
 WORD = re.compile(r"[a-z0-9]+")  # queries the full-text index can answer as *word*
 DELETE_CHUNK = 10_000  # nodes per transaction when clearing
@@ -232,10 +240,17 @@ class Neo4jGraphStore:
         batch = normalise_batch(batch)
         self._run("write", _upsert, batch, write=True)
 
-    def high_water_mark(self) -> int:
+    def data_version(self) -> int:
+        def read(tx):
+            row = tx.run("MATCH (m:GraphMeta {name: $name}) RETURN m.version", name=META).single()
+            return 0 if row is None or row[0] is None else int(row[0])
+
+        return self._run("reading the data version", read)
+
+    def high_water_mark(self, writer: str = "") -> int:
         def read(tx):
             row = tx.run("MATCH (m:GraphMeta {name: $name}) RETURN m.high_water_mark",
-                         name=META).single()
+                         name=_mark_node(writer)).single()
             return 0 if row is None or row[0] is None else int(row[0])
 
         return self._run("reading the high-water mark", read)
@@ -247,6 +262,8 @@ class Neo4jGraphStore:
             tx.run("MERGE (m:GraphMeta {name: $name}) "
                    "SET m.high_water_mark = 0, m.version = coalesce(m.version, 0) + 1",
                    name=META)
+            tx.run("MATCH (w:GraphMeta) WHERE w.name STARTS WITH $prefix DELETE w",
+                   prefix=WRITER_PREFIX)
 
         self._run("clear", reset, write=True)
 
@@ -795,9 +812,10 @@ def _upsert(tx, batch: GraphBatch) -> None:
 
     _refresh_edges(tx, touched_edges)
     _refresh_entities(tx, touched_entities)
-    tx.run("MERGE (m:GraphMeta {name: $name}) SET m.version = coalesce(m.version, 0) + 1, "
-           "m.high_water_mark = coalesce($mark, m.high_water_mark, 0)",
-           name=META, mark=batch.high_water_mark)
+    tx.run("MERGE (m:GraphMeta {name: $name}) SET m.version = coalesce(m.version, 0) + 1 "
+           "WITH m MERGE (w:GraphMeta {name: $writer}) "
+           "SET w.high_water_mark = coalesce($mark, w.high_water_mark, 0)",
+           name=META, writer=_mark_node(batch.writer), mark=batch.high_water_mark)
 
 
 def _refresh_edges(tx, touched: dict[str, tuple[str, str, str]]) -> None:

@@ -186,6 +186,7 @@ def sync_graph(
     rebuild: bool = False,
     progress: Callable[..., None] | None = None,
     curation: Curation | None = None,
+    writer: str = "",
 ) -> SyncReport:
     """Write every extraction after the graph's high-water mark into ``graph``.
 
@@ -197,18 +198,32 @@ def sync_graph(
     description=)`` is called per batch, counted in extraction seqs.
     ``curation`` defaults to the rules kept beside the extraction store
     (``graph.curation.curation_beside``), so every build applies them.
+
+    ``writer`` names this data directory when several feed one shared graph
+    (each has its own seqs, so each keeps its own mark). A named writer whose
+    mark is past its newest extraction re-sends everything from the start
+    instead of clearing: the graph also holds the other writers' documents,
+    and writing a document again replaces its contribution. ``rebuild``
+    still clears the whole shared graph; every writer's mark goes with it,
+    so each re-sends its documents at its next build.
     """
     started = time.monotonic()
     if curation is None:
         curation = curation_beside(extractions)
     newest = extractions.max_seq() or 0
-    if not rebuild and graph.high_water_mark() > newest:
-        log.warning("graph high-water mark %d is past the newest extraction %d: rebuilding",
-                    graph.high_water_mark(), newest)
-        rebuild = True
+    mark = graph.high_water_mark(writer)
+    if not rebuild and mark > newest:
+        if writer:
+            log.warning("writer %s: graph high-water mark %d is past the newest extraction %d: "
+                        "sending every extraction again", writer, mark, newest)
+            mark = 0
+        else:
+            log.warning("graph high-water mark %d is past the newest extraction %d: rebuilding",
+                        mark, newest)
+            rebuild = True
     if rebuild:
         graph.clear()
-    mark = graph.high_water_mark()
+        mark = 0
     if progress is not None:
         progress(0, total=max(newest - mark, 0), description="graph")
     totals: dict[str, int] = defaultdict(int)
@@ -224,7 +239,8 @@ def sync_graph(
                 totals["missing"] += 1
                 continue
             items.append((seq, extraction, doc))
-        batch = replace(batch_from_extractions(items, curation), high_water_mark=chunk[-1][0])
+        batch = replace(batch_from_extractions(items, curation), high_water_mark=chunk[-1][0],
+                        writer=writer)
         graph.upsert(batch)
         totals["extractions"] += len(chunk)
         totals["documents"] += len(batch.documents)
@@ -238,6 +254,6 @@ def sync_graph(
         extractions=totals["extractions"], documents=totals["documents"],
         relevant=totals["relevant"], missing_documents=totals["missing"],
         open_routes=totals["open_routes"], batches=totals["batches"],
-        high_water_mark=graph.high_water_mark(), rebuilt=rebuild,
+        high_water_mark=graph.high_water_mark(writer), rebuilt=rebuild,
         seconds=time.monotonic() - started,
     )

@@ -140,7 +140,7 @@ def build(ctx: click.Context, rebuild: bool) -> None:
             stack, config, "documents", "extractions", "graph"
         )
         report = runner.build_step(documents, extractions, graph, rebuild=rebuild,
-                                   progress=bars.for_step("build"))
+                                   progress=bars.for_step("build"), writer=config.graph.writer)
     _summary("build", report)
 
 
@@ -163,7 +163,8 @@ def run(ctx: click.Context, serve: bool) -> None:
             ("extract", runner.extract_step(config, documents, extractions,
                                             progress=bars.for_step("extract"))),
             ("build", runner.build_step(documents, extractions, graph,
-                                        progress=bars.for_step("build"))),
+                                        progress=bars.for_step("build"),
+                                        writer=config.graph.writer)),
             ("watchlist", runner.watchlist_step(config, documents, extractions, graph)),
         ]
     for title, report in reports:

@@ -29,6 +29,7 @@ Example ``scamtrace.toml``::
     uri = "bolt://127.0.0.1:7687"
     user = "neo4j"
     password = "..."                  # better: SCAMTRACE_NEO4J_PASSWORD
+    writer = "bangkok-1"               # only when several data directories share the graph
 
     [dashboard]
     host = "127.0.0.1"
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ from ingest.sources import Source
 from nlp.settings import NlpSettings
 
 GRAPH_BACKENDS = ("embedded", "neo4j")
+WRITER_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class GraphSettings:
     # Never shown: repr=False keeps it out of logs, errors and tracebacks.
     password: str = field(default="scamtrace-dev", repr=False)
     database: str | None = None
+    # Names this data directory when several write one shared (Neo4j) graph:
+    # each keeps its own high-water mark there. Empty for a single writer.
+    writer: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,7 @@ def load_config(
         "SCAMTRACE_NEO4J_USER": ("user", str),
         "SCAMTRACE_NEO4J_PASSWORD": ("password", str),
         "SCAMTRACE_NEO4J_DATABASE": ("database", str),
+        "SCAMTRACE_GRAPH_WRITER": ("writer", str),
     })
     dashboard = _apply_env(dashboard, env, {
         "SCAMTRACE_DASHBOARD_HOST": ("host", str),
@@ -163,6 +170,10 @@ def load_config(
     if graph.backend not in GRAPH_BACKENDS:
         raise ConfigError(
             f"graph backend {graph.backend!r}: must be one of {', '.join(GRAPH_BACKENDS)}"
+        )
+    if graph.writer and not WRITER_NAME.fullmatch(graph.writer):
+        raise ConfigError(
+            f"graph writer {graph.writer!r}: use 1-64 letters, digits, '.', '_' or '-'"
         )
 
     # A local file or folder named as a feed is trusted: ingest may read below it.

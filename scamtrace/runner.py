@@ -97,8 +97,10 @@ def build_step(
     graph: GraphStore,
     rebuild: bool = False,
     progress: Progress | None = None,
+    writer: str = "",
 ):
-    return sync_graph(extractions, documents, graph, rebuild=rebuild, progress=progress)
+    return sync_graph(extractions, documents, graph, rebuild=rebuild, progress=progress,
+                      writer=writer)
 
 
 def watchlist_step(config: Config, documents: DocumentStore, extractions: ExtractionStore,
@@ -107,4 +109,4 @@ def watchlist_step(config: Config, documents: DocumentStore, extractions: Extrac
     from graph.watchlist import record_new_matches
 
     return record_new_matches(config.home, extractions, documents,
-                              up_to_seq=graph.high_water_mark())
+                              up_to_seq=graph.high_water_mark(config.graph.writer))

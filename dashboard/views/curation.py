@@ -45,7 +45,8 @@ def _rebuild(config: Config, data: DashboardData) -> str:
 
     with stores.open_document_store(config) as documents, \
             stores.open_extraction_store(config) as extractions:
-        report = runner.build_step(documents, extractions, data.store, rebuild=True)
+        report = runner.build_step(documents, extractions, data.store, rebuild=True,
+                                   writer=config.graph.writer)
     return report.summary()
 
 

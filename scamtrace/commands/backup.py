@@ -245,7 +245,8 @@ def restore(ctx: click.Context, path: Path, force: bool) -> None:
             with ExitStack() as stack:
                 documents, extractions, graph = open_stores(
                     stack, config, "documents", "extractions", "graph")
-                runner.build_step(documents, extractions, graph, rebuild=True)
+                runner.build_step(documents, extractions, graph, rebuild=True,
+                                  writer=config.graph.writer)
     err_console.print(
         f"[bold]restore:[/] {len(manifest['stores'])} stores from {escape(str(path))} "
         f"(backed up {escape(str(manifest.get('created')))}) into {escape(str(config.home))}",

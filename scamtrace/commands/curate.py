@@ -53,7 +53,8 @@ def _change(ctx: click.Context, make: Callable[[Curation], Curation], no_rebuild
             documents, extractions, graph = open_stores(
                 stack, config, "documents", "extractions", "graph")
             report = runner.build_step(documents, extractions, graph, rebuild=True,
-                                       progress=bars.for_step("build"))
+                                       progress=bars.for_step("build"),
+                                       writer=config.graph.writer)
     err_console.print(f"[bold]build:[/] {escape(report.summary())}", highlight=False)
 
 

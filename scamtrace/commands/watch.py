@@ -321,7 +321,8 @@ class PipelineCycle:
             steps = (
                 ("ingest", lambda: runner.ingest_step(config, documents)),
                 ("extract", lambda: self._extract(documents, extractions)),
-                ("build", lambda: runner.build_step(documents, extractions, graph)),
+                ("build", lambda: runner.build_step(documents, extractions, graph,
+                                                    writer=config.graph.writer)),
                 ("watchlist", lambda: runner.watchlist_step(config, documents, extractions, graph)),
             )
             for name, step in steps:

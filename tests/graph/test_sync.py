@@ -245,3 +245,65 @@ def test_progress_reports_total_then_advances_to_it(stores):
                calls.append((advance, total)))
     assert calls[0] == (0, 5)
     assert sum(a for a, _ in calls) == 5
+
+
+# -- several data directories writing one shared graph ------------------------
+def writer_stores(root, docs: range):
+    """A data directory of its own (documents and extractions) holding ``docs``."""
+    root.mkdir()
+    documents = DocumentStore(root / "documents.sqlite")
+    extractions = ExtractionStore(root / "extractions.sqlite")
+    fill(documents, extractions, len(docs), start=docs.start)
+    return documents, extractions
+
+
+def test_two_writers_keep_their_own_marks_in_one_shared_graph(graph_store, tmp_path):
+    north = writer_stores(tmp_path / "north", range(0, 6))
+    south = writer_stores(tmp_path / "south", range(3, 9))  # docs 3-5 reach both writers
+    first = sync_graph(north[1], north[0], graph_store, writer="north")
+    second = sync_graph(south[1], south[0], graph_store, writer="south")
+    assert (first.extractions, second.extractions) == (6, 6)
+    assert graph_store.high_water_mark("north") == north[1].max_seq()
+    assert graph_store.high_water_mark("south") == south[1].max_seq()
+    assert graph_store.high_water_mark() == 0  # the single-writer mark is untouched
+    assert graph_store.counts()["documents"] == 9  # the shared documents are stored once
+    assert sync_graph(north[1], north[0], graph_store, writer="north").extractions == 0
+    assert sync_graph(south[1], south[0], graph_store, writer="south").extractions == 0
+
+    alone = EmbeddedGraphStore(tmp_path / "alone.sqlite")
+    everything = writer_stores(tmp_path / "all", range(0, 9))
+    sync_graph(everything[1], everything[0], alone)
+    assert graph_state(graph_store) == graph_state(alone)
+    alone.close()
+    for store in (*north, *south, *everything):
+        store.close()
+
+
+def test_named_writer_with_a_recreated_extraction_store_resends_without_clearing_others(
+        graph_store, tmp_path):
+    north = writer_stores(tmp_path / "north", range(0, 6))
+    south = writer_stores(tmp_path / "south", range(6, 9))
+    sync_graph(north[1], north[0], graph_store, writer="north")
+    sync_graph(south[1], south[0], graph_store, writer="south")
+    recreated = ExtractionStore(tmp_path / "north" / "recreated.sqlite")
+    recreated.save([crossing("doc000")], doc_high_water_mark=1)
+    report = sync_graph(recreated, north[0], graph_store, writer="north")
+    assert not report.rebuilt and report.extractions == 1
+    assert graph_store.counts()["documents"] == 9  # south's documents are still there
+    assert graph_store.high_water_mark("north") == recreated.max_seq()
+    for store in (recreated, *north, *south):
+        store.close()
+
+
+def test_clear_drops_every_writers_mark_and_moves_the_data_version(graph_store, tmp_path):
+    north = writer_stores(tmp_path / "north", range(0, 3))
+    before = graph_store.data_version()
+    sync_graph(north[1], north[0], graph_store, writer="north")
+    written = graph_store.data_version()
+    assert written != before
+    graph_store.clear()
+    assert graph_store.high_water_mark("north") == 0
+    assert graph_store.data_version() != written
+    assert sync_graph(north[1], north[0], graph_store, writer="north").extractions == 3
+    for store in north:
+        store.close()

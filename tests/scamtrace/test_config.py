@@ -68,6 +68,20 @@ def test_unknown_backend_is_refused(tmp_path):
         load_config(home=tmp_path, env={"SCAMTRACE_GRAPH_BACKEND": "mysql"})
 
 
+def test_graph_writer_comes_from_the_file_or_the_environment(tmp_path):
+    path = write(tmp_path / "c.toml", '[graph]\nbackend = "neo4j"\nwriter = "bangkok-1"\n')
+    assert load_config(home=tmp_path, config_file=path, env={}).graph.writer == "bangkok-1"
+    config = load_config(home=tmp_path, env={"SCAMTRACE_GRAPH_WRITER": "manila_2"})
+    assert config.graph.writer == "manila_2"
+    assert load_config(home=tmp_path, env={}).graph.writer == ""
+
+
+def test_graph_writer_with_spaces_or_colons_is_refused(tmp_path):
+    for bad in ("two words", "host:1", "x" * 65):
+        with pytest.raises(ConfigError, match="graph writer"):
+            load_config(home=tmp_path, env={"SCAMTRACE_GRAPH_WRITER": bad})
+
+
 def test_invalid_toml_is_reported_with_its_path(tmp_path):
     path = write(tmp_path / "bad.toml", "[graph\nbackend=")
     with pytest.raises(ConfigError, match=r"bad\.toml: not valid TOML"):
