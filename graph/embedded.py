@@ -972,11 +972,13 @@ class EmbeddedTrendFacts:
         return self._summaries("type = ?", (ROUTE,), until)
 
     def located_in(self, until: str) -> list[Edge]:
+        # Evidence up to ``until``: the stored weight when all of it is, else counted.
         return [Edge(type=LOCATED_IN, source=s, target=g, mode=m, weight=w)
                 for s, g, m, w in self._query(
-                    "SELECT e.source, e.target, e.mode, count(*) FROM edges e JOIN evidence v "
-                    "ON v.edge_id = e.id WHERE e.type = ? AND v.date <= ? GROUP BY e.id "
-                    "ORDER BY e.source, e.target, e.mode", (LOCATED_IN, until))]
+                    "SELECT e.source, e.target, e.mode, CASE WHEN e.last_seen <= ?1 THEN e.weight "
+                    "ELSE (SELECT count(*) FROM evidence v WHERE v.edge_id = e.id "
+                    "AND v.date <= ?1) END FROM edges e WHERE e.type = ?2 AND e.first_seen <= ?1 "
+                    "ORDER BY e.source, e.target, e.mode", (until, LOCATED_IN))]
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
