@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 ORIGIN, DESTINATION, VIA = "origin", "destination", "via"
 SCAN_WINDOW = 8
+RETURN_WINDOW = 15  # tokens before a destination in which an escape or return word blocks it
 COORDINATORS = {",", "and", "or", "&"}
 LEG_STARTERS = {"on", "from", "then", "finally", "later", "eventually", "afterwards"}
 # "driven to Mae Sot and across the Moei River into Myawaddy": a new leg, with no verb.
@@ -32,6 +33,7 @@ class RouteRules:
     trigger_stems: tuple[str, ...]
     triggers: frozenset[str]
     blockers: tuple[str, ...]
+    return_words: tuple[str, ...]
     goods: frozenset[str]
     officials: frozenset[str]
     people: frozenset[str]
@@ -55,6 +57,7 @@ class RouteRules:
             trigger_stems=tuple(lex["route_trigger_stems"]),
             triggers=frozenset(lex["route_triggers"]),
             blockers=tuple(lex["route_blockers"]),
+            return_words=tuple(lex["return_words"]),
             goods=frozenset(lex["route_goods"]),
             officials=frozenset(lex["route_officials"]),
             people=frozenset(lex["route_people"]),
@@ -263,6 +266,9 @@ def _role_by_attachment(place: Span, rules: RouteRules) -> str | None:
     marker = place.root.head
     if marker is place.root:
         return None
+    doc = place.doc
+    if place.start >= 2 and doc[place.start - 1].text == "," and doc[place.start - 2].ent_type_:
+        return None  # "Cox's Bazar, Bangladesh": the country locates the place before it
     verb = _attached_verb(marker).lower_
     if marker.lower_ in ("in", "at") and verb in rules.origin_verbs:
         return ORIGIN
@@ -284,7 +290,10 @@ def _roles(
             before, before_role = roles[-1]
             gap = tokens.lower[before.end : place.start]
             following = tokens.lower[place.end] if place.end < len(tokens.lower) else ""
-            if gap == [","] and following not in COORDINATORS:
+            listed = following in ("and", "or", "&") or (
+                following == "," and place.end + 1 in tokens.place_at
+            )
+            if gap == [","] and not listed:
                 role = None  # "to Sihanoukville, Cambodia": where the place is, not a list
             elif gap and all(w in COORDINATORS for w in gap):
                 role = before_role
@@ -425,6 +434,12 @@ def _not_a_return(place: Span, rules: RouteRules) -> bool:
         return False  # "adverts that promise travel to Thailand"
     if verb.lower_.startswith(rules.strong_triggers):
         return True
+    # "who fled a compound near Payathonzu, Myanmar, and crossed into Kanchanaburi": a rescue
+    # or escape word shortly before the place, whatever the parse made of it.
+    sentence_start = place.sent.start
+    before = place.doc[max(sentence_start, place.start - RETURN_WINDOW) : place.start]
+    if any(t.lower_.startswith(rules.return_words) for t in before):
+        return False
     # "walked across to Mae Sot, where police began screening them"
     near = [verb, *place.root.subtree]
     for conjunct in verb.conjuncts:
@@ -439,7 +454,8 @@ def _not_a_return(place: Span, rules: RouteRules) -> bool:
     # be taken to Tawau") describes people, and what was done to them does not block it.
     while head.dep_ not in ("relcl", "acl", "ROOT") and head.head is not head:
         head = head.head
-        near.append(head)
+        # "arrived home after crossing into Thailand", "fled the compound and crossed into"
+        near.extend([head, *head.children, *head.conjuncts])
     for child in verb.children:
         near.append(child)
         if child.dep_ in ("nsubj", "nsubjpass", "advcl"):
@@ -456,10 +472,17 @@ def _moved_officials(place: Span, rules: RouteRules) -> bool:
     verb = _governing_verb(place)
     if verb is None:
         return False
-    return any(
-        child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in rules.officials
-        for child in verb.children
-    )
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects and verb.dep_ == "advcl":
+        # "Driving into Sihanoukville, the first thing a visitor sees": the main clause's
+        # subject is the one who moves.
+        subjects = [
+            t
+            for c in verb.head.children
+            if c.dep_ in ("nsubj", "nsubjpass")
+            for t in c.subtree
+        ]
+    return any(t.lower_ in rules.officials for t in subjects)
 
 
 def _same_movement(via: Span, destinations: list[tuple[Span, str | None]]) -> bool:
