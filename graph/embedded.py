@@ -799,12 +799,20 @@ class EmbeddedGraphStore:
     def overview(self, since: str | None = None, until: str | None = None, limit: int = 10
                  ) -> Overview:
         doc_clause, doc_params = _window("published", since, until)
-        docs, relevant = self._query(
-            f"SELECT count(*), coalesce(sum(relevant), 0) FROM documents WHERE 1{doc_clause}",
-            doc_params)[0]
+        docs = self._query(
+            f"SELECT count(*) FROM documents WHERE 1{doc_clause}", doc_params)[0][0]
+        day_clause, day_params = _window("day", since, until)
+        relevant = self._query(
+            "SELECT coalesce(sum(n), 0) FROM trend_days WHERE kind = 'documents' AND key = ''"
+            f"{day_clause}", day_params)[0][0]
         clause, params = _window("date", since, until)
-        entities = self._query(
-            f"SELECT count(DISTINCT entity) FROM mentions WHERE 1{clause}", params)[0][0]
+        # One pass over the window's mentions gives both the count and the ranking.
+        sums = self._query(
+            f"SELECT entity, sum(count) FROM mentions INDEXED BY mentions_by_day WHERE 1{clause} "
+            "GROUP BY entity", params)
+        entities = len(sums)
+        top_keys = [k for k, _ in sorted(sums, key=lambda r: (-r[1], r[0]))[:limit]]
+        top_nodes = self._nodes(top_keys, since, until)
         relations = self._query(
             f"SELECT count(DISTINCT edge_id) FROM evidence WHERE 1{clause}", params)[0][0]
         newest_clause, newest_params = _window("d.published", since, until)
@@ -822,7 +830,7 @@ class EmbeddedGraphStore:
             entities=entities,
             relations=relations,
             newest_documents=tuple(self._summaries(newest)),
-            top_entities=tuple(self._ranked_by_mentions(None, since, until, limit)),
+            top_entities=tuple(top_nodes[k] for k in top_keys),
             first_seen=tuple(first_nodes[k] for k in first_keys),
         )
 
