@@ -141,6 +141,7 @@ class EntityRules:
 
 NAME_BEFORE_INTRO = "NAME_BEFORE"  # the name is the match's last token
 NAME_AFTER_INTRO = "NAME_AFTER"  # the name is the match's first token
+NAME_WITH_PREFIX = "NAME_WITH_PREFIX"  # the name starts with the match's first token
 NAME_AFTER_SAID = "NAME_AFTER_SAID"  # "said Thida Win, a labour organiser": the second token
 NAME_PARTICLES = {"da", "de", "dos", "van", "von", "bin", "binti", "al", "le", "la", "del", "der"}
 # Things, not people, that the text may introduce by name ("a compound called ...").
@@ -256,6 +257,8 @@ def pseudonym_matcher(vocab: Vocab) -> Matcher:
             ],
         ],
     )
+    # Karen names keep their prefix: "Saw Chit Thu", "Saw Htoo Eh Moo", "Naw Hser".
+    matcher.add(NAME_WITH_PREFIX, [[{"ORTH": {"IN": ["Saw", "Naw"]}}, name]])
     matcher.add(
         NAME_AFTER_SAID,
         [
@@ -305,6 +308,7 @@ def given_names(
     A name found only by the weak cue ("X, 26,") must not be another kind of entity."""
     before = doc.vocab.strings[NAME_BEFORE_INTRO]
     after_said = doc.vocab.strings[NAME_AFTER_SAID]
+    with_prefix = doc.vocab.strings[NAME_WITH_PREFIX]
     found: dict[tuple[int, int], str] = {}
     for match_id, start, end in matcher(doc):
         first = end - 1 if match_id == before else start + (match_id == after_said)
@@ -316,7 +320,10 @@ def given_names(
             strong = (first > 0 and doc[first - 1].lower_ in ("said", "says", "told")) or (
                 end - start > 3 and doc[start + 2].lower_ in ("a", "an")
             )
-            if first in model_people or (first in other_entities and not strong):
+            strong = strong or match_id == with_prefix
+            if (first in model_people and match_id != with_prefix) or (
+                first in other_entities and not strong
+            ):
                 continue
             # "said Somchai Boonmee, 58": the words before belong to the name.
             while (

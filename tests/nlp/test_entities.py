@@ -307,3 +307,27 @@ def test_bare_ministry_belongs_to_the_country_the_story_is_about(analyze):
         "Thai officials in Bangkok and Naypyidaw."
     )
     assert record["ORG"] == ["Sri Lankan Ministry of Foreign Affairs"]
+
+
+def test_karen_name_keeps_its_prefix(analyze):
+    record = analyze(
+        "The Treasury designated the group's leader Saw Chit Thu and two of his sons, Saw "
+        "Htoo Eh Moo and Saw Chit Chit, over scam compounds."
+    )
+    assert record["PERSON"] == ["Saw Chit Chit", "Saw Chit Thu", "Saw Htoo Eh Moo"]
+
+
+def test_quoted_pseudonym_is_a_person(analyze):
+    record = analyze(
+        "A 24-year-old man who asked to be called 'Tun' said brokers had trafficked him to "
+        "a scam compound."
+    )
+    assert record["PERSON"] == ["Tun"]
+
+
+def test_police_titles_are_dropped_from_names(analyze):
+    record = analyze(
+        "Pol. Maj. Gen. Kritsada Kaewchan said most brokers now recruited trafficking "
+        "victims through Facebook."
+    )
+    assert record["PERSON"] == ["Kritsada Kaewchan"]
