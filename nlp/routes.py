@@ -458,7 +458,8 @@ def _not_a_return(place: Span, rules: RouteRules) -> bool:
         near.extend([head, *head.children, *head.conjuncts])
     for child in verb.children:
         near.append(child)
-        if child.dep_ in ("nsubj", "nsubjpass", "advcl"):
+        # the people moved, what happened before, and the purpose ("for flights home")
+        if child.dep_ in ("nsubj", "nsubjpass", "advcl") or child.lower_ == "for":
             near.extend(child.subtree)
     return not any(t.lower_.startswith(rules.blockers) for t in near)
 

@@ -245,3 +245,11 @@ def test_city_passed_through_starts_the_next_leg(analyze):
         "overland to the border town of Mae Sot."
     )
     assert routes(record) == [("Bangkok", "Mae Sot", (), "land")]
+
+
+def test_transport_for_flights_home_is_not_a_route(analyze):
+    record = analyze(
+        "Thai authorities have transported more than 500 trafficking victims from Mae Sot to "
+        "Bangkok for flights home."
+    )
+    assert record["ROUTES"] == []
