@@ -36,6 +36,7 @@ class RouteRules:
     return_words: tuple[str, ...]
     goods: frozenset[str]
     officials: frozenset[str]
+    non_people: frozenset[str]
     people: frozenset[str]
     origin_verbs: frozenset[str]
     departure_verbs: frozenset[str]
@@ -60,6 +61,7 @@ class RouteRules:
             return_words=tuple(lex["return_words"]),
             goods=frozenset(lex["route_goods"]),
             officials=frozenset(lex["route_officials"]),
+            non_people=frozenset(lex["route_non_people"]),
             people=frozenset(lex["route_people"]),
             origin_verbs=frozenset(lex["origin_verbs"]),
             departure_verbs=frozenset(lex["departure_verbs"]),
@@ -222,6 +224,8 @@ def _legs(sentence: Span, tokens: Tokens) -> list[tuple[int, int]]:
             split = True
         if word in (",", "and") and following in ("a", "an"):
             split = True
+        if word == "," and following == "where":
+            split = True  # "driven to Mae Sot, where they were taken into Myawaddy": a new leg
         if split:
             if i > start:
                 legs.append((start, i))
@@ -285,6 +289,9 @@ def _roles(
     in_leg = [p for p in places if p.start >= start and p.end <= end]
     roles: list[tuple[Span, str | None]] = []
     for place in in_leg:
+        if _border_side(place, tokens):
+            roles.append((place, None))
+            continue
         role = _role(place, start, tokens, rules) or _role_by_attachment(place, rules)
         if role is None and roles:
             before, before_role = roles[-1]
@@ -368,6 +375,8 @@ def sentence_routes(
             destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules)]
         # "The delegation travelled to Naypyidaw to discuss the trafficking of workers"
         destinations = [(p, r) for p, r in destinations if not _moved_officials(p, rules)]
+        # "the company had moved to Thailand": a business, not people, went there
+        destinations = [(p, r) for p, r in destinations if not _business_moved(p, rules)]
         if not destinations:
             continue
         if origins and not _in_same_clause(origins[0][0], destinations[0][0]):
@@ -486,6 +495,17 @@ def _moved_officials(place: Span, rules: RouteRules) -> bool:
     return any(t.lower_ in rules.officials for t in subjects)
 
 
+def _business_moved(place: Span, rules: RouteRules) -> bool:
+    """Whether the verb to ``place`` has a business or compound as its subject and moves no
+    one ("the company had moved to Thailand"; not "the company sent them to Cambodia")."""
+    verb = _governing_verb(place)
+    if verb is None:
+        return False
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    moves_someone = any(c.dep_ in ("dobj", "dative") for c in verb.children)
+    return not moves_someone and any(s.lower_ in rules.non_people for s in subjects)
+
+
 def _same_movement(via: Span, destinations: list[tuple[Span, str | None]]) -> bool:
     """A place passed through belongs to the journey to the destination, not to another verb
     of the sentence ("trafficked to Myanmar ... brought home through Bangkok")."""
@@ -533,6 +553,18 @@ def _origins_after(
     if attached == verb or destination.start <= attached.i < destination.end:
         return found
     return []
+
+
+def _border_side(place: Span, tokens: Tokens) -> bool:
+    """Whether the place only names one side of a border ("along the Thai-Myanmar border",
+    "the Myanmar-Thailand border"): the border is where people go, not the country."""
+    lower = tokens.lower
+    hyphen_before = place.start > 0 and lower[place.start - 1] == "-"
+    hyphen_after = place.end < len(lower) and lower[place.end] == "-"
+    if not (hyphen_before or hyphen_after):
+        return False
+    after = lower[place.end : place.end + 4]
+    return any(w in ("border", "borders", "frontier", "borderlands") for w in after)
 
 
 def _unnamed_border(start: int, end: int, tokens: Tokens) -> int | None:

@@ -253,3 +253,65 @@ def test_transport_for_flights_home_is_not_a_route(analyze):
         "Bangkok for flights home."
     )
     assert record["ROUTES"] == []
+
+
+def test_where_after_a_destination_starts_the_next_leg_from_it(analyze):
+    record = analyze(
+        "The victims flew from Colombo to Bangkok and were then driven to Mae Sot, where they "
+        "were taken across the Moei River into Myawaddy."
+    )
+    assert routes(record) == [
+        ("Bangkok", "Mae Sot", (), "land"),
+        ("Colombo", "Bangkok", (), "air"),
+        ("Mae Sot", "Myawaddy", ("Moei River",), "land"),
+    ]
+
+
+def test_where_clause_without_movement_adds_no_leg(analyze):
+    record = analyze(
+        "The workers were trafficked into Cambodia, where they were forced to run online scams "
+        "in Sihanoukville."
+    )
+    assert routes(record) == [("", "Cambodia", (), "unknown")]
+
+
+def test_country_naming_one_side_of_a_border_is_not_a_destination(analyze):
+    record = analyze(
+        "An estimated 1,200 people may have been trafficked into scam compounds along the "
+        "Thai-Myanmar border since January."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_country_before_a_hyphenated_border_is_not_a_destination(analyze):
+    record = analyze("Hundreds of victims were smuggled to the Myanmar-Thailand border last year.")
+    assert record["ROUTES"] == []
+
+
+def test_a_business_moving_is_not_a_route(analyze):
+    record = analyze(
+        "The recruiter told the trafficking victims at the last minute that the company had "
+        "moved to Thailand."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_a_business_sending_people_is_still_a_route(analyze):
+    record = analyze("The company trafficked them to Cambodia with fake job offers.")
+    assert routes(record) == [("", "Cambodia", (), "unknown")]
+
+
+def test_towards_names_the_destination_of_a_stopped_journey(analyze):
+    record = analyze(
+        "Police intercepted a minibus carrying 14 trafficking victims as it headed from "
+        "Bangkok towards Mae Sot."
+    )
+    assert routes(record) == [("Bangkok", "Mae Sot", (), "land")]
+
+
+def test_a_drifting_boat_is_not_a_route(analyze):
+    record = analyze(
+        "The smugglers' boat lost its engine and drifted towards Sumatra with 150 refugees "
+        "aboard."
+    )
+    assert record["ROUTES"] == []
