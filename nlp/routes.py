@@ -37,6 +37,7 @@ class RouteRules:
     goods: frozenset[str]
     officials: frozenset[str]
     non_people: frozenset[str]
+    belief_verbs: frozenset[str]
     people: frozenset[str]
     origin_verbs: frozenset[str]
     departure_verbs: frozenset[str]
@@ -62,6 +63,7 @@ class RouteRules:
             goods=frozenset(lex["route_goods"]),
             officials=frozenset(lex["route_officials"]),
             non_people=frozenset(lex["route_non_people"]),
+            belief_verbs=frozenset(lex["belief_verbs"]),
             people=frozenset(lex["route_people"]),
             origin_verbs=frozenset(lex["origin_verbs"]),
             departure_verbs=frozenset(lex["departure_verbs"]),
@@ -377,6 +379,8 @@ def sentence_routes(
         destinations = [(p, r) for p, r in destinations if not _moved_officials(p, rules)]
         # "the company had moved to Thailand": a business, not people, went there
         destinations = [(p, r) for p, r in destinations if not _business_moved(p, rules)]
+        # "I thought I was going to Dubai": what someone believed, not a journey made
+        destinations = [(p, r) for p, r in destinations if not _believed(p, rules)]
         if not destinations:
             continue
         if origins and not _in_same_clause(origins[0][0], destinations[0][0]):
@@ -504,6 +508,21 @@ def _business_moved(place: Span, rules: RouteRules) -> bool:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     moves_someone = any(c.dep_ in ("dobj", "dative") for c in verb.children)
     return not moves_someone and any(s.lower_ in rules.non_people for s in subjects)
+
+
+def _believed(place: Span, rules: RouteRules) -> bool:
+    """Whether the journey to ``place`` is only the content of a belief ("I thought I was
+    going to Dubai", "believing they would be taken to Singapore")."""
+    verb = _governing_verb(place)
+    for _ in range(3):
+        if verb is None or verb.head is verb:
+            return False
+        if verb.dep_ in ("ccomp", "xcomp", "advcl") and verb.head.lower_ in rules.belief_verbs:
+            return True
+        if verb.dep_ not in ("ccomp", "xcomp", "conj", "aux"):
+            return False
+        verb = verb.head
+    return False
 
 
 def _same_movement(via: Span, destinations: list[tuple[Span, str | None]]) -> bool:

@@ -315,3 +315,17 @@ def test_a_drifting_boat_is_not_a_route(analyze):
         "aboard."
     )
     assert record["ROUTES"] == []
+
+
+def test_a_believed_destination_is_not_a_route(analyze):
+    record = analyze(
+        "The recruiter lied about the scam compound. I thought I was going to Dubai."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_a_belief_beside_the_real_journey_keeps_the_real_one(analyze):
+    record = analyze(
+        "Believing they were going to Bangkok, the victims were trafficked to Myawaddy."
+    )
+    assert routes(record) == [("", "Myawaddy", (), "unknown")]
