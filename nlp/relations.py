@@ -153,7 +153,13 @@ def document_relations(doc: Doc, mentions: list[Span], rules: RelationRules) -> 
                         (INVOLVES, entity_key(label, name), entity_key(CRIME, crime), index, "", ())
                     )
     places = [[m for m in group if m.label_ == LOCATION] for group in grouped]
+    # "from Myawaddy, Myanmar" said elsewhere: a journey between a place and the place that
+    # contains it is a misread location, not a movement.
+    containing = {pair for group in grouped for pair in located_in(group, rules)}
     for route in document_routes(doc, sentences, places, rules.routes):
+        ends = (route.origin, route.destination)
+        if ends in containing or ends[::-1] in containing:
+            continue
         add(
             (
                 ROUTE,

@@ -329,3 +329,17 @@ def test_a_belief_beside_the_real_journey_keeps_the_real_one(analyze):
         "Believing they were going to Bangkok, the victims were trafficked to Myawaddy."
     )
     assert routes(record) == [("", "Myawaddy", (), "unknown")]
+
+
+def test_a_journey_into_the_place_that_contains_the_origin_is_not_a_route(analyze):
+    record = analyze(
+        "Shwe Kokko, Myanmar, is a scam hub. Victims were trafficked from Myanmar to Shwe Kokko."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_a_journey_between_places_not_contained_in_each_other_stays(analyze):
+    record = analyze(
+        "Shwe Kokko, Myanmar, is a scam hub. Victims were trafficked from Thailand to Shwe Kokko."
+    )
+    assert routes(record) == [("Thailand", "Shwe Kokko", (), "unknown")]
