@@ -54,3 +54,31 @@ def test_unreachable_neo4j_is_a_one_line_error_without_the_password(neo4j_home, 
     assert uri in result.stderr
     assert "s3cret-Pa55word" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_two_named_writers_build_one_shared_graph_each_sending_only_what_it_has_not(
+        neo4j_home, sample_home, tmp_path, scamtrace_env):
+    other_home = tmp_path / "other"
+    shutil.copytree(neo4j_home, other_home)
+    server = dict(SCAMTRACE_GRAPH_BACKEND="neo4j", SCAMTRACE_NEO4J_URI=require_server(),
+                  SCAMTRACE_NEO4J_PASSWORD=PASSWORD)
+    north = scamtrace_env(**server, SCAMTRACE_GRAPH_WRITER="north")
+    south = scamtrace_env(**server, SCAMTRACE_GRAPH_WRITER="south")
+    extractions = json.loads(scamtrace("--home", str(sample_home), "status", "--json",
+                                       env=scamtrace_env()).stdout)
+
+    first = scamtrace("--home", str(neo4j_home), "build", "--rebuild", env=north)
+    assert first.returncode == 0, first.stderr
+    # The other worker read the same articles: it sends them once, and they merge.
+    second = scamtrace("--home", str(other_home), "build", env=south)
+    assert second.returncode == 0, second.stderr
+    assert " 0 extractions" not in second.stderr
+    again = scamtrace("--home", str(neo4j_home), "build", env=north)
+    assert again.returncode == 0, again.stderr
+    assert "from 0 extractions" in again.stderr
+
+    status = json.loads(scamtrace("--home", str(other_home), "status", "--json",
+                                  env=south).stdout)
+    assert status["documents"]["in_graph"] == extractions["documents"]["in_graph"] > 0
+    assert status["entities"] == extractions["entities"]
+    assert status["relations"] == extractions["relations"]
