@@ -336,6 +336,9 @@ def sentence_routes(
         roles = _roles(places, start, end, tokens, rules)
         destinations = [(p, r) for p, r in roles if r == DESTINATION]
         origins = _group(roles, ORIGIN, before=destinations[0][0] if destinations else None)
+        # "Ministers met in Jakarta and said ... moved people to Laos": where officials met
+        # is not where the people left from.
+        origins = [(p, r) for p, r in origins if not _moved_officials(p, rules)]
         # "..., and across the river into Myawaddy, where they were held": no verb before
         # the destination continues the journey of the leg before.
         until = destinations[0][0].start if destinations else end
@@ -381,6 +384,8 @@ def sentence_routes(
         destinations = [(p, r) for p, r in destinations if not _business_moved(p, rules)]
         # "I thought I was going to Dubai": what someone believed, not a journey made
         destinations = [(p, r) for p, r in destinations if not _believed(p, rules)]
+        # "trafficking victims could be sent to Myanmar if the crackdown continued"
+        destinations = [(p, r) for p, r in destinations if not _hypothetical(p)]
         if not destinations:
             continue
         if origins and not _in_same_clause(origins[0][0], destinations[0][0]):
@@ -522,6 +527,20 @@ def _believed(place: Span, rules: RouteRules) -> bool:
         if verb.dep_ not in ("ccomp", "xcomp", "conj", "aux"):
             return False
         verb = verb.head
+    return False
+
+
+def _hypothetical(place: Span) -> bool:
+    """Whether the journey to ``place`` is only possible ("could be sent to Myanmar",
+    "might be trafficked to Laos") or conditional ("if they are taken to Cambodia")."""
+    verb = _governing_verb(place)
+    if verb is None:
+        return False
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ in ("could", "might"):
+            return True
+        if child.dep_ == "mark" and child.lower_ == "if":
+            return True
     return False
 
 

@@ -343,3 +343,29 @@ def test_a_journey_between_places_not_contained_in_each_other_stays(analyze):
         "Shwe Kokko, Myanmar, is a scam hub. Victims were trafficked from Thailand to Shwe Kokko."
     )
     assert routes(record) == [("Thailand", "Shwe Kokko", (), "unknown")]
+
+
+def test_where_officials_met_is_not_the_origin(analyze):
+    record = analyze(
+        "Ministers met in Jakarta on Monday and said that scam centres had moved trafficking "
+        "victims to Laos."
+    )
+    assert routes(record) == [("", "Laos", (), "unknown")]
+
+
+def test_where_people_were_met_is_still_the_origin(analyze):
+    record = analyze("Trafficking victims were met in Bangkok by a driver and taken to Mae Sot.")
+    assert [(o, d) for o, d, _, _ in routes(record)] == [("Bangkok", "Mae Sot")]
+
+
+def test_a_possible_journey_is_not_a_route(analyze):
+    record = analyze(
+        "Officials in Phnom Penh said trafficking victims could be sent to Myanmar if the "
+        "crackdown continued."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_a_conditional_journey_is_not_a_route(analyze):
+    record = analyze("If trafficking victims are taken to Cambodia, they lose their passports.")
+    assert record["ROUTES"] == []
