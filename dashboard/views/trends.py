@@ -89,10 +89,11 @@ cols[1].metric("Bursts", len(report.bursts),
                "documents.")
 cols[2].metric("First seen", len(report.first_seen),
                help="Entities whose first mention ever falls in the window.")
-cols[3].metric("New relations", len(report.new_relations),
+cols[3].metric("New relations", report.new_relation_count,
                help="Links (other than co-occurrence) reported for the first time.")
-cols[4].metric("Route mode changes", len(report.mode_changes),
-               help="A route reported with a mode (land, sea, air) it never had before.")
+cols[4].metric("Route mode changes", report.mode_change_count,
+               help="A route, or the corridor between two countries, reported with a mode "
+               "(land, sea, air) it never had before.")
 
 st.subheader("Counts over time")
 period = st.segmented_control("Period", (WEEKLY, MONTHLY), default=MONTHLY,
@@ -181,18 +182,24 @@ with relations_col:
         ]), hide_index=True, key="trends-new-relations",
             column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN,
                            "evidence": st.column_config.ListColumn("Evidence", width="large")})
+        if report.new_relation_count > len(report.new_relations):
+            st.caption(f"The first {len(report.new_relations)} of {report.new_relation_count}; "
+                       "narrow the window to see the rest.")
     else:
         st.caption("No relation reported for the first time in this window.")
 with modes_col:
     st.markdown("**Route mode changes**")
     if report.mode_changes:
         st.dataframe(pd.DataFrame([
-            {"route": f"{one_line(c.source)} → {one_line(c.target)}", "new mode": c.mode,
+            {"route": f"{one_line(c.source)} → {one_line(c.target)}",
+             "kind": c.kind, "new mode": c.mode,
              "before": ", ".join(c.previous_modes), "first seen": c.first_seen,
              "documents": _titles(c.documents), "link": _first_link(c.documents)}
             for c in report.mode_changes
         ]), hide_index=True, key="trends-mode-changes",
             column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN})
+        if report.mode_change_count > len(report.mode_changes):
+            st.caption(f"The first {len(report.mode_changes)} of {report.mode_change_count}.")
     else:
         st.caption("No route changed mode in this window.")
     if report.counts.by_route_mode:
