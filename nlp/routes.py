@@ -25,6 +25,13 @@ COORDINATORS = {",", "and", "or", "&"}
 LEG_STARTERS = {"on", "from", "then", "finally", "later", "eventually", "afterwards"}
 # "driven to Mae Sot and across the Moei River into Myawaddy": a new leg, with no verb.
 PATH_LEG_STARTERS = {"across", "over", "into", "through"}
+# Words that carry a journey on from the sentence before ("From there they were taken to",
+# "After arriving in Bangkok", "The next day"): without one, an unnamed origin stays unnamed.
+CONTINUATIONS = {
+    "there", "then", "next", "later", "after", "afterwards", "arriving", "arrived", "arrival",
+    "once", "onward", "onwards", "on", "again", "finally", "eventually", "subsequently",
+    "where", "further", "final", "another", "night", "morning", "day", "days", "week", "weeks",
+}
 POSSESSIVES = ("'s", "’s")
 
 
@@ -92,6 +99,7 @@ class Route:
     mode: str
     sentence: int
     leg: int = 0
+    continues: bool = False  # the leg says it goes on from an earlier one ("from there", "then")
 
 
 @dataclass(frozen=True)
@@ -420,13 +428,17 @@ def sentence_routes(
         if mode == "unknown" and context:
             mode = _mode(context, tuple(via), rules)
         last_mode = mode
+        continues = any(
+            w in CONTINUATIONS or w in rules.origin_verbs
+            for w in tokens.lower[sentence.start : destinations[0][0].start]
+        )
         for destination, _ in destinations:
             name = destination.kb_id_
             for origin in own_origins.get(destination.start) or origin_names:
                 if origin == name:
                     continue
                 via_names = tuple(v for v in via if v not in (origin, name))
-                routes.append(Route(origin, name, via_names, mode, index, leg))
+                routes.append(Route(origin, name, via_names, mode, index, leg, continues))
     return routes
 
 
@@ -721,7 +733,10 @@ def document_routes(
         if (
             not route.origin
             and last is not None
-            and route.sentence - last.sentence <= 1
+            and (
+                route.sentence == last.sentence
+                or (route.sentence - last.sentence == 1 and route.continues)
+            )
             and last.destination != route.destination
         ):
             route = replace(route, origin=last.destination)

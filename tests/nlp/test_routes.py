@@ -369,3 +369,22 @@ def test_a_possible_journey_is_not_a_route(analyze):
 def test_a_conditional_journey_is_not_a_route(analyze):
     record = analyze("If trafficking victims are taken to Cambodia, they lose their passports.")
     assert record["ROUTES"] == []
+
+
+def test_a_journey_in_the_next_sentence_without_a_carry_over_keeps_its_origin_unnamed(analyze):
+    record = analyze(
+        "Many trafficking victims were taken into the compounds of Myawaddy. Her son had "
+        "travelled to Thailand for what he thought was a hotel job."
+    )
+    assert ("Myawaddy", "Thailand") not in [(o, d) for o, d, _, _ in routes(record)]
+
+
+def test_from_there_carries_the_journey_on_from_the_sentence_before(analyze):
+    record = analyze(
+        "The trafficking victims flew from Kolkata to Bangkok. From there they were taken "
+        "by road to Chiang Rai."
+    )
+    assert [(o, d) for o, d, _, _ in routes(record)] == [
+        ("Bangkok", "Chiang Rai"),
+        ("Kolkata", "Bangkok"),
+    ]
