@@ -43,7 +43,7 @@ class RouteRules:
     return_words: tuple[str, ...]
     goods: frozenset[str]
     officials: frozenset[str]
-    non_people: frozenset[str]
+    self_movers: frozenset[str]  # businesses and suspects moving themselves, not victims
     belief_verbs: frozenset[str]
     people: frozenset[str]
     origin_verbs: frozenset[str]
@@ -69,7 +69,7 @@ class RouteRules:
             return_words=tuple(lex["return_words"]),
             goods=frozenset(lex["route_goods"]),
             officials=frozenset(lex["route_officials"]),
-            non_people=frozenset(lex["route_non_people"]),
+            self_movers=frozenset(lex["route_self_movers"]),
             belief_verbs=frozenset(lex["belief_verbs"]),
             people=frozenset(lex["route_people"]),
             origin_verbs=frozenset(lex["origin_verbs"]),
@@ -388,7 +388,7 @@ def sentence_routes(
             destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules)]
         # "The delegation travelled to Naypyidaw to discuss the trafficking of workers"
         destinations = [(p, r) for p, r in destinations if not _moved_officials(p, rules)]
-        # "the company had moved to Thailand": a business, not people, went there
+        # "the company had moved to Thailand": a business or a suspect, not victims, went there
         destinations = [(p, r) for p, r in destinations if not _business_moved(p, rules)]
         # "I thought I was going to Dubai": what someone believed, not a journey made
         destinations = [(p, r) for p, r in destinations if not _believed(p, rules)]
@@ -517,14 +517,15 @@ def _moved_officials(place: Span, rules: RouteRules) -> bool:
 
 
 def _business_moved(place: Span, rules: RouteRules) -> bool:
-    """Whether the verb to ``place`` has a business or compound as its subject and moves no
-    one ("the company had moved to Thailand"; not "the company sent them to Cambodia")."""
+    """Whether the verb to ``place`` has a business or a suspect as its subject and moves no
+    one ("the company had moved to Thailand", "the suspect travelled to Myawaddy"; not "the
+    company sent them to Cambodia")."""
     verb = _governing_verb(place)
     if verb is None:
         return False
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     moves_someone = any(c.dep_ in ("dobj", "dative") for c in verb.children)
-    return not moves_someone and any(s.lower_ in rules.non_people for s in subjects)
+    return not moves_someone and any(s.lower_ in rules.self_movers for s in subjects)
 
 
 def _believed(place: Span, rules: RouteRules) -> bool:

@@ -388,3 +388,24 @@ def test_from_there_carries_the_journey_on_from_the_sentence_before(analyze):
         ("Bangkok", "Chiang Rai"),
         ("Kolkata", "Bangkok"),
     ]
+
+
+def test_a_suspect_travelling_alone_is_not_a_route(analyze):
+    record = analyze(
+        "Police in Mae Sot said the trafficking suspect had travelled to Myawaddy to collect "
+        "payments."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_a_suspect_taking_victims_is_a_route(analyze):
+    record = analyze("The suspect trafficked the women to Cambodia.")
+    assert routes(record) == [("", "Cambodia", (), "unknown")]
+
+
+def test_scam_companies_in_a_country_make_it_the_destination(analyze):
+    record = analyze(
+        "The court found she sent 11 job seekers to scam companies in Cambodia, a case of "
+        "trafficking in persons."
+    )
+    assert routes(record) == [("", "Cambodia", (), "unknown")]
