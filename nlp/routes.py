@@ -394,6 +394,8 @@ def sentence_routes(
         destinations = [(p, r) for p, r in destinations if not _believed(p, rules)]
         # "trafficking victims could be sent to Myanmar if the crackdown continued"
         destinations = [(p, r) for p, r in destinations if not _hypothetical(p)]
+        # "crossed back from Myawaddy to Mae Sot", "sent back to Indonesia": a return
+        destinations = [(p, r) for p, r in destinations if not _goes_back(p)]
         if not destinations:
             continue
         if origins and not _in_same_clause(origins[0][0], destinations[0][0]):
@@ -555,6 +557,15 @@ def _hypothetical(place: Span) -> bool:
         if child.dep_ == "mark" and child.lower_ == "if":
             return True
     return False
+
+
+def _goes_back(place: Span) -> bool:
+    """Whether the verb taking people to ``place`` says they go back ("crossed back",
+    "sent back to Indonesia", "brought them back to Mae Sot")."""
+    verb = _governing_verb(place)
+    if verb is None:
+        return False
+    return any(c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in verb.children)
 
 
 def _same_movement(via: Span, destinations: list[tuple[Span, str | None]]) -> bool:

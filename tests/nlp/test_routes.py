@@ -409,3 +409,21 @@ def test_scam_companies_in_a_country_make_it_the_destination(analyze):
         "trafficking in persons."
     )
     assert routes(record) == [("", "Cambodia", (), "unknown")]
+
+
+def test_crossing_back_is_a_return_not_a_route(analyze):
+    record = analyze("300 trafficking victims crossed back from Myawaddy to Mae Sot on Tuesday.")
+    assert record["ROUTES"] == []
+
+
+def test_sent_back_is_a_return_not_a_route(analyze):
+    record = analyze("They were sent back to Indonesia after being trafficked.")
+    assert record["ROUTES"] == []
+
+
+def test_representatives_travelling_to_talks_are_not_a_route(analyze):
+    record = analyze(
+        "Representatives from Thailand, Laos and Myanmar travelled to Vientiane for talks on "
+        "trafficking."
+    )
+    assert record["ROUTES"] == []
