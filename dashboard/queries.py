@@ -13,7 +13,6 @@ the graph, in ``HOME/watchlist.sqlite``.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,38 +59,6 @@ def _cached_query(
     args: tuple, kwargs: tuple[tuple[str, Any], ...],
 ) -> Any:
     return getattr(_store, method)(*args, **dict(kwargs))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _neighbourhood_with_evidence(
-    _store: GraphStore, identity: str, version: int, key: str, depth: int,
-    labels: tuple[str, ...] | None, since: str | None, until: str | None, limit: int,
-) -> Subgraph:
-    subgraph = _store.neighbourhood(
-        key, depth=depth, labels=labels, since=since, until=until, limit=limit
-    )
-    # ``neighbourhood`` returns edges without evidence; the profiles of their
-    # end points carry each edge's newest sentence. Ask as few as cover all.
-    found: dict[tuple[str, str, str, str], Edge] = {}
-    for edge in subgraph.edges:
-        if _edge_id(edge) in found:
-            continue
-        profile = _store.entity_profile(
-            edge.source, since=since, until=until,
-            neighbour_limit=max(limit, len(subgraph.edges)), evidence_limit=1,
-        )
-        for _, profile_edge in profile.neighbours if profile else ():
-            found[_edge_id(profile_edge)] = profile_edge
-    edges = tuple(
-        dataclasses.replace(edge, evidence=found[_edge_id(edge)].evidence)
-        if _edge_id(edge) in found else edge
-        for edge in subgraph.edges
-    )
-    return Subgraph(nodes=subgraph.nodes, edges=edges)
-
-
-def _edge_id(edge: Edge) -> tuple[str, str, str, str]:
-    return edge.type, edge.source, edge.target, edge.mode
 
 
 @dataclass(frozen=True)
@@ -156,10 +123,9 @@ class DashboardData:
         self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
         since: str | None = None, until: str | None = None, limit: int = 200,
     ) -> Subgraph:
-        """``neighbourhood``, each edge carrying its newest evidence sentence."""
-        return _neighbourhood_with_evidence(
-            self.store, self.identity, self.version, key, depth, labels, since, until, limit
-        )
+        """``neighbourhood``: each edge carries its newest evidence sentence."""
+        return self._query("neighbourhood", key, depth=depth, labels=labels, since=since,
+                           until=until, limit=limit)
 
     def shortest_path(self, source: str, target: str, max_hops: int = 6) -> list[Edge]:
         return self._query("shortest_path", source, target, max_hops=max_hops)
