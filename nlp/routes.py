@@ -351,7 +351,10 @@ def sentence_routes(
         # the destination continues the journey of the leg before.
         until = destinations[0][0].start if destinations else end
         verbless = not any(t.startswith("VB") for t in tokens.tag[start:until])
-        leg_triggered = any(rules.is_trigger(w) for w in leg_words)
+        leg_triggered = any(
+            rules.is_trigger(tokens.lower[i]) and not _crime_as_modifier(i, tokens, rules)
+            for i in range(start, end)
+        )
         # A leg moves people itself, or continues one that did ("then on to Bangkok").
         moving = leg_triggered or (triggered and verbless)
         triggered = triggered or leg_triggered
@@ -557,6 +560,21 @@ def _hypothetical(place: Span) -> bool:
         if child.dep_ == "mark" and child.lower_ == "if":
             return True
     return False
+
+
+def _crime_as_modifier(i: int, tokens: Tokens, rules: RouteRules) -> bool:
+    """Whether the word at ``i`` names the crime rather than moving anyone: "the
+    trafficking victims", "a smuggling ring", "human trafficking" (not "accused of
+    trafficking women to Cambodia")."""
+    word, tag = tokens.lower[i], tokens.tag
+    if not word.startswith(rules.strong_triggers):
+        return False
+    if tag[i].startswith("NN"):
+        return True
+    before = tag[i - 1] if i > 0 else ""
+    after = tag[i + 1] if i + 1 < len(tag) else ""
+    modifier_slot = before in ("", "DT", "PRP$", "CD", "JJ") and after.startswith("NN")
+    return word.endswith("ing") and modifier_slot
 
 
 def _goes_back(place: Span) -> bool:

@@ -427,3 +427,15 @@ def test_representatives_travelling_to_talks_are_not_a_route(analyze):
         "trafficking."
     )
     assert record["ROUTES"] == []
+
+
+def test_a_resale_between_compounds_is_not_a_route(analyze):
+    record = analyze(
+        "Trafficking victims who missed their targets were sold to compounds in Shwe Kokko."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_a_verb_of_trafficking_still_moves_people(analyze):
+    record = analyze("He was accused of trafficking women to Cambodia.")
+    assert routes(record) == [("", "Cambodia", (), "unknown")]
