@@ -6,8 +6,9 @@ the gazetteers in nlp/gazetteers/ and invented people, dated over one year.
 In every block of 20 items exactly one is a syndicated copy of an earlier
 item with small edits (5%) and three are off-topic (15%: weather, sport,
 markets, festivals), at positions the seed shuffles. The same seed gives the
-same bytes. Items are generated and written one feed file at a time, so
-memory stays flat whatever N is.
+same bytes with the same gazetteers (editing them changes the draws). Items
+are generated and written one feed file at a time, so memory stays flat
+whatever N is.
 
     python benchmarks/corpus.py --n 100000 --out DIR [--seed 1] [--per-file 1000]
 
