@@ -53,6 +53,12 @@ def open_config(home: Path, feeds: Path, n_process: int = 1):
                                        "SCAMTRACE_NLP_N_PROCESS": str(n_process)})
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (spaCy's workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux: kilobytes
 
@@ -65,7 +71,7 @@ def run_step(step: str, home: Path, feeds: Path, extractor=None, n_process: int 
     from scamtrace import runner
 
     config = open_config(home, feeds, n_process)
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     with DocumentStore(config.documents_path) as documents:
         if step == "ingest":
             report = runner.ingest_step(config, documents)
@@ -91,7 +97,7 @@ def run_step(step: str, home: Path, feeds: Path, extractor=None, n_process: int 
                               "relevant": report.relevant}
             finally:
                 extractions.close()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     return {**counts, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
             "docs_per_s": round(counts["documents"] / wall, 1) if wall else None,
             "docs_per_cpu_s": round(counts["documents"] / cpu, 1) if cpu else None}
@@ -102,6 +108,12 @@ class Interrupted(Exception):
 
 
 def _interrupt(signum, frame) -> None:
+    # spaCy's pipe joins its workers while unwinding, and a worker blocked on
+    # writing a finished batch nobody will read never exits: end them first.
+    import multiprocessing
+
+    for worker in multiprocessing.active_children():
+        worker.kill()
     raise Interrupted
 
 
@@ -135,11 +147,11 @@ def run_step_until_stopped(step: str, home: Path, feeds: Path, n_process: int) -
     """run_step, but SIGTERM ends it cleanly with the figures of what it did."""
     signal.signal(signal.SIGTERM, _interrupt)
     before = step_mark(step, home) if step in ("extract", "build") else None
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), cpu_seconds()
     try:
         return {**run_step(step, home, feeds, n_process=n_process), "complete": True}
     except Interrupted:
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         done = (documents_between(step, home, before, step_mark(step, home))
                 if before is not None else 0)
         return {"documents": done, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
