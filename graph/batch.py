@@ -30,7 +30,7 @@ verbatim, so what ends up in the graph does not depend on the backend:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, MentionRow
 from ingest.errors import StoreError
@@ -177,4 +177,57 @@ def normalise_batch(batch: GraphBatch) -> GraphBatch:
         high_water_mark=batch.high_water_mark,
         extra=extra,
         writer=batch.writer,
+    )
+
+
+# -- keeping derived figures by deltas ------------------------------------------------
+@dataclass(frozen=True)
+class Figures:
+    """What rows add up to on an entity or an edge: a count (mentions, or evidence rows for
+    an edge), documents (entities only), first and last date ('' when none) and via names."""
+
+    count: int = 0
+    documents: int = 0
+    first: str = ""
+    last: str = ""
+    via: frozenset[str] = frozenset()
+
+
+NO_FIGURES = Figures()
+
+
+def _earliest(*dates: str) -> str:
+    return min((d for d in dates if d), default="")
+
+
+def _latest(*dates: str) -> str:
+    return max((d for d in dates if d), default="")
+
+
+def updated_figures(stored: Figures, taken: Figures | None, added: Figures | None
+                    ) -> Figures | None:
+    """The figures after one batch took ``taken`` away and added ``added``, worked out
+    without reading the other rows; None when that cannot be done and the figures must be
+    recomputed from all rows.
+
+    Adding is always a delta, which keeps a hub's upkeep proportional to the batch. Taking
+    away is a delta only when the rows taken were not what set the first or last date and
+    their via names come back with the added rows: otherwise another row's value is needed.
+    """
+    taken = taken or NO_FIGURES
+    added = added or NO_FIGURES
+    if taken.count:
+        if not stored.first < taken.first or not taken.last < stored.last:
+            return None
+        if not taken.via <= added.via:
+            return None
+    count = stored.count - taken.count + added.count
+    if count <= 0:
+        return NO_FIGURES
+    return Figures(
+        count=count,
+        documents=stored.documents - taken.documents + added.documents,
+        first=_earliest(stored.first, added.first),
+        last=_latest(stored.last, added.last),
+        via=stored.via | added.via,
     )

@@ -102,7 +102,15 @@ from pathlib import Path
 import networkx as nx
 
 from graph.analysis import RelationSummary, build_graph, neighbourhood_nodes, shortest_path_edges
-from graph.batch import OPEN_ROUTES, fold, merged_aliases, normalise_batch
+from graph.batch import (
+    NO_FIGURES,
+    OPEN_ROUTES,
+    Figures,
+    fold,
+    merged_aliases,
+    normalise_batch,
+    updated_figures,
+)
 from graph.model import (
     DocumentSummary,
     Edge,
@@ -355,20 +363,14 @@ class EmbeddedGraphStore:
 
     def _upsert(self, db: sqlite3.Connection, batch: GraphBatch) -> None:
         doc_ids = _json(d.id for d in batch.documents)
-        touched_entities: set[str] = set()
-        touched_edges: set[int] = set()
-
         # What these documents contributed before goes; the batch is their whole contribution.
+        taken_entities = self._entity_contributions(db, doc_ids)
+        taken_edges = self._edge_contributions(db, doc_ids)
+        touched_entities: set[str] = set(taken_entities)
         touched_entities.update(
-            r[0] for r in db.execute(
-                f"SELECT DISTINCT entity FROM mentions WHERE doc_id IN {IN_LIST}", (doc_ids,))
-        )
-        for edge_id, source, target in db.execute(
-            f"SELECT DISTINCT e.id, e.source, e.target FROM evidence v JOIN edges e "
-            f"ON e.id = v.edge_id WHERE v.doc_id IN {IN_LIST}", (doc_ids,)
-        ):
-            touched_edges.add(edge_id)
-            touched_entities.update((source, target))
+            end for _, source, target in db.execute(
+                f"SELECT id, source, target FROM edges WHERE id IN {IN_LIST}",
+                (_json(sorted(taken_edges)),)) for end in (source, target))
         self._add_trend_days(db, doc_ids, -1)
         for table in ("mentions", "evidence", "open_routes"):
             db.execute(f"DELETE FROM {table} WHERE doc_id IN {IN_LIST}", (doc_ids,))
@@ -431,7 +433,7 @@ class EmbeddedGraphStore:
                 (edge_ids[ident], row.doc_id, row.sentence_index, row.sentence, row.date,
                  _json(row.via)),
             )
-        touched_edges.update(edge_ids.values())
+        touched_entities.update(end for ident in edge_ids for end in ident[1:3])
 
         db.executemany(
             "INSERT INTO open_routes (doc_id, sentence_index, source, target, mode, via, "
@@ -440,8 +442,9 @@ class EmbeddedGraphStore:
               r.date) for r in batch.extra.get(OPEN_ROUTES, ())],
         )
 
-        self._refresh_edges(db, touched_edges)
-        self._refresh_entities(db, touched_entities)
+        self._update_edges(db, taken_edges, self._edge_contributions(db, doc_ids))
+        self._update_entities(db, touched_entities, taken_entities,
+                              self._entity_contributions(db, doc_ids))
         self._add_trend_days(db, doc_ids, +1)
         if batch.high_water_mark is not None:
             db.execute(
@@ -485,6 +488,82 @@ class EmbeddedGraphStore:
                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 
         self._write(work, bump=False)
+
+    @staticmethod
+    def _entity_contributions(db: sqlite3.Connection, doc_ids: str) -> dict[str, Figures]:
+        """Per entity, what these documents' mentions add up to."""
+        return {key: Figures(count, documents, first, last)
+                for key, count, documents, first, last in db.execute(
+                    "SELECT entity, sum(count), count(*), min(date), max(date) FROM mentions "
+                    f"WHERE doc_id IN {IN_LIST} GROUP BY entity", (doc_ids,))}
+
+    @staticmethod
+    def _edge_contributions(db: sqlite3.Connection, doc_ids: str) -> dict[int, Figures]:
+        """Per edge, what these documents' evidence rows add up to."""
+        rows: dict[int, list] = {}
+        for edge_id, date, via in db.execute(
+            f"SELECT edge_id, date, via FROM evidence WHERE doc_id IN {IN_LIST}", (doc_ids,)
+        ):
+            row = rows.setdefault(edge_id, [0, date, date, set()])
+            row[0] += 1
+            row[1], row[2] = min(row[1], date), max(row[2], date)
+            if via != "[]":
+                row[3].update(json.loads(via))
+        return {edge_id: Figures(count, 0, first, last, frozenset(via))
+                for edge_id, (count, first, last, via) in rows.items()}
+
+    def _update_edges(self, db: sqlite3.Connection, taken: dict[int, Figures],
+                      added: dict[int, Figures]) -> None:
+        """Move the touched edges' figures by what the batch took and added; recompute only
+        those a delta cannot settle (see ``updated_figures``); drop edges left empty."""
+        ids = sorted(set(taken) | set(added))
+        stored = {
+            edge_id: Figures(weight, 0, first, last, frozenset(json.loads(via)))
+            for edge_id, weight, first, last, via in db.execute(
+                "SELECT id, weight, first_seen, last_seen, via FROM edges "
+                f"WHERE id IN {IN_LIST}", (_json(ids),))}
+        updates, recompute = [], set()
+        for edge_id in ids:
+            figures = updated_figures(stored.get(edge_id, NO_FIGURES), taken.get(edge_id),
+                                      added.get(edge_id))
+            if figures is None:
+                recompute.add(edge_id)
+            else:
+                updates.append((figures.count, figures.first, figures.last,
+                                _json(sorted(figures.via)), edge_id))
+        db.executemany("UPDATE edges SET weight = ?, first_seen = ?, last_seen = ?, via = ? "
+                       "WHERE id = ?", updates)
+        db.execute(f"DELETE FROM edges WHERE id IN {IN_LIST} AND weight = 0", (_json(ids),))
+        if recompute:
+            self._refresh_edges(db, recompute)
+
+    def _update_entities(self, db: sqlite3.Connection, touched: set[str],
+                         taken: dict[str, Figures], added: dict[str, Figures]) -> None:
+        """As ``_update_edges`` for entities' figures; an entity left with no mention and no
+        edge goes."""
+        keys = sorted(touched | set(taken) | set(added))
+        stored = {
+            key: Figures(mentions, documents, first, last)
+            for key, mentions, documents, first, last in db.execute(
+                "SELECT key, mentions, documents, first_seen, last_seen FROM entities "
+                f"WHERE key IN {IN_LIST}", (_json(keys),))}
+        updates, recompute = [], set()
+        for key in sorted(set(taken) | set(added)):
+            figures = updated_figures(stored.get(key, NO_FIGURES), taken.get(key),
+                                      added.get(key))
+            if figures is None:
+                recompute.add(key)
+            else:
+                updates.append((figures.count, figures.documents, figures.first, figures.last,
+                                key))
+        db.executemany("UPDATE entities SET mentions = ?, documents = ?, first_seen = ?, "
+                       "last_seen = ? WHERE key = ?", updates)
+        if recompute:
+            self._refresh_entities(db, recompute)
+        db.execute(
+            f"DELETE FROM entities WHERE key IN {IN_LIST} AND documents = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM edges WHERE source = entities.key) "
+            "AND NOT EXISTS (SELECT 1 FROM edges WHERE target = entities.key)", (_json(keys),))
 
     @staticmethod
     def _refresh_edges(db: sqlite3.Connection, ids: set[int]) -> None:

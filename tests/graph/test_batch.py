@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from graph_world import CAMBODIA, D1, D2, DKBA, KK_PARK, MAE_SOT, MYANMAR, WORLD, doc, ev, mention
 
-from graph.batch import OPEN_ROUTES, merged_aliases, normalise_batch, split_key
+from graph.batch import (
+    OPEN_ROUTES,
+    Figures,
+    merged_aliases,
+    normalise_batch,
+    split_key,
+    updated_figures,
+)
 from graph.model import EntityRow, GraphBatch
 from ingest.errors import StoreError
 
@@ -95,3 +104,43 @@ def test_key_without_a_label_is_an_error():
 def test_aliases_keep_one_spelling_per_casefolded_variant_and_never_the_name():
     found = merged_aliases("online scam", ["scams", "Scams", "Online  Scam"], ["scams ", "Scam"])
     assert found == ("Scam", "Scams")
+
+
+# -- updated_figures: figures kept by deltas --------------------------------------------
+HUB = Figures(count=900, documents=300, first="2025-01-05", last="2026-10-30",
+              via=frozenset({"Mae Sot"}))
+
+
+def test_added_rows_move_the_figures_without_reading_other_rows():
+    added = Figures(count=3, documents=1, first="2026-11-02", last="2026-11-02",
+                    via=frozenset({"Moei River"}))
+    assert updated_figures(HUB, None, added) == Figures(
+        903, 301, "2025-01-05", "2026-11-02", frozenset({"Mae Sot", "Moei River"}))
+
+
+def test_taking_back_rows_inside_the_date_range_is_a_delta():
+    taken = Figures(count=2, documents=1, first="2026-03-01", last="2026-03-01")
+    added = Figures(count=5, documents=1, first="2026-03-01", last="2026-03-01")
+    assert updated_figures(HUB, taken, added) == Figures(
+        903, 300, "2025-01-05", "2026-10-30", frozenset({"Mae Sot"}))
+
+
+def test_taking_back_the_rows_that_set_the_first_date_needs_a_recompute():
+    taken = Figures(count=1, documents=1, first="2025-01-05", last="2025-01-05")
+    assert updated_figures(HUB, taken, None) is None
+
+
+def test_taking_back_the_rows_that_set_the_last_date_needs_a_recompute():
+    taken = Figures(count=1, documents=1, first="2026-10-30", last="2026-10-30")
+    assert updated_figures(HUB, taken, None) is None
+
+
+def test_taking_back_a_via_name_not_added_again_needs_a_recompute():
+    taken = Figures(count=1, first="2026-03-01", last="2026-03-01", via=frozenset({"Mae Sot"}))
+    assert updated_figures(HUB, taken, None) is None
+    assert updated_figures(HUB, taken, replace(taken, count=2)) is not None
+
+
+def test_taking_back_every_row_needs_a_recompute():
+    only = Figures(count=2, documents=1, first="2026-03-01", last="2026-03-01")
+    assert updated_figures(only, only, None) is None

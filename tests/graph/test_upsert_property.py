@@ -55,7 +55,7 @@ def state(store: EmbeddedGraphStore) -> tuple:
 IDS = ("d0", "d1", "d2", "d3")
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     final=st.tuples(*(document_batches(i) for i in IDS)),
     earlier=st.tuples(*(document_batches(i) for i in IDS)),
