@@ -59,7 +59,9 @@ class RelationComponent:
         gazetteer = load_gazetteer(_gazetteer_dir(gazetteer_dir))
         lexicon = gazetteer.lexicon
         self.rules = RelationRules(
-            RouteRules.from_lexicon(lexicon), gazetteer.countries, tuple(lexicon["operates_words"])
+            RouteRules.from_lexicon(lexicon, gazetteer.compounds),
+            gazetteer.countries,
+            tuple(lexicon["operates_words"]),
         )
 
     def __call__(self, doc: Doc) -> Doc:

@@ -19,6 +19,7 @@ from ingest.errors import ConfigError
 BUNDLED_DIR = Path(__file__).with_name("gazetteers")
 CRIME_FILE = "crimes.jsonl"
 COUNTRY_FILE = "countries.jsonl"
+COMPOUND_FILE = "compounds.jsonl"
 LEXICON_FILE = "lexicon.json"
 
 
@@ -30,6 +31,8 @@ class Gazetteer:
     crime_patterns: tuple[dict[str, Any], ...]
     countries: frozenset[str]  # canonical country names
     lexicon: dict[str, Any]
+    # canonical names of named compounds and zones ("the compound", "the zone" refer to them)
+    compounds: frozenset[str] = frozenset()
 
     def string_aliases(self) -> dict[str, tuple[str, str]]:
         """Lowercased string alias -> (label, canonical name), for model entities."""
@@ -73,6 +76,7 @@ def load_gazetteer(user_dir: Path | None = None) -> Gazetteer:
     entity: list[dict[str, Any]] = []
     crime: list[dict[str, Any]] = []
     countries: set[str] = set()
+    compounds: set[str] = set()
     for name, path in files.items():
         patterns = read_patterns(path)
         if name == CRIME_FILE:
@@ -81,8 +85,12 @@ def load_gazetteer(user_dir: Path | None = None) -> Gazetteer:
             entity.extend(patterns)
         if name == COUNTRY_FILE:
             countries.update(p["id"] for p in patterns)
+        if name == COMPOUND_FILE:
+            compounds.update(p["id"] for p in patterns)
     lexicon_path = BUNDLED_DIR / LEXICON_FILE
     if user_dir is not None and (user_dir / LEXICON_FILE).is_file():
         lexicon_path = user_dir / LEXICON_FILE
     lexicon = json.loads(lexicon_path.read_text(encoding="utf-8"))
-    return Gazetteer(tuple(entity), tuple(crime), frozenset(countries), lexicon)
+    return Gazetteer(
+        tuple(entity), tuple(crime), frozenset(countries), lexicon, frozenset(compounds)
+    )

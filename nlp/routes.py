@@ -13,7 +13,7 @@ Returns, repatriations, rescues and escapes are not routes (TAXONOMY.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -31,8 +31,17 @@ CONTINUATIONS = {
     "there", "then", "next", "later", "after", "afterwards", "arriving", "arrived", "arrival",
     "once", "onward", "onwards", "on", "again", "finally", "eventually", "subsequently",
     "where", "further", "final", "another", "night", "morning", "day", "days", "week", "weeks",
+    "nights", "hours",
 }
 POSSESSIVES = ("'s", "’s")
+# verbs of setting off: with "from"/"out of" a place, an origin whether or not an end is named
+DEPARTING = {
+    "set", "setting", "sailed", "departed", "departing", "left", "leaving", "flew", "flown",
+}
+PATH_WORDS = {"along", "down", "up", "onto", "over"}
+# "driven through Shan State before arriving in Tachileik" is one leg
+ARRIVING = {"arriving", "reaching", "landing"}
+QUOTES = {'"', "“", "‘", "'"}
 
 
 @dataclass(frozen=True)
@@ -59,9 +68,18 @@ class RouteRules:
     mode_weak: dict[str, frozenset[str]]
     river_words: frozenset[str]
     water_words: frozenset[str]
+    # "ended up in Mae Sot": the place is where the leg ends
+    arrival_end_verbs: frozenset[str] = frozenset()
+    # "before arriving in Tachileik": an arrival that closes a leg, not one that opens it
+    sequence_words: frozenset[str] = frozenset()
+    # "into the zone" -> the zone named earlier: noun -> what the antecedent's name must hold
+    reference_nouns: dict[str, str] = field(default_factory=dict)
+    compounds: frozenset[str] = frozenset()  # canonical names of named compounds and zones
 
     @classmethod
-    def from_lexicon(cls, lex: dict[str, Any]) -> RouteRules:
+    def from_lexicon(
+        cls, lex: dict[str, Any], compounds: frozenset[str] = frozenset()
+    ) -> RouteRules:
         return cls(
             trigger_stems=tuple(lex["route_trigger_stems"]),
             triggers=frozenset(lex["route_triggers"]),
@@ -85,6 +103,10 @@ class RouteRules:
             mode_weak={k: frozenset(v) for k, v in lex["mode_weak"].items()},
             river_words=frozenset(lex["river_words"]),
             water_words=frozenset(lex["water_words"]),
+            arrival_end_verbs=frozenset(lex.get("arrival_end_verbs", ())),
+            sequence_words=frozenset(lex.get("sequence_words", ())),
+            reference_nouns=dict(lex.get("reference_nouns", {})),
+            compounds=compounds,
         )
 
     def is_trigger(self, word: str) -> bool:
@@ -100,6 +122,7 @@ class Route:
     sentence: int
     leg: int = 0
     continues: bool = False  # the leg says it goes on from an earlier one ("from there", "then")
+    open_end: bool = False  # a departure whose end the sentence does not name ("set out from X")
 
 
 @dataclass(frozen=True)
@@ -170,7 +193,12 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
             ):
                 return None
             # "the road to the Three Pagodas Pass" names a road, not a journey.
-            if i > 1 and lower[i - 1] in rules.path_nouns and lower[i - 2] != "by":
+            if (
+                i > 1
+                and lower[i - 1] in rules.path_nouns
+                and lower[i - 2] != "by"
+                and not _path_travelled(i - 1, lower, rules)
+            ):
                 return None
             # "to young people in China" is not a journey to China; "into compounds in X" is.
             if passed_in and not place_noun:
@@ -178,15 +206,26 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
             return DESTINATION
         if word == "for" and i > 0 and lower[i - 1] in rules.destination_bound:
             return DESTINATION
+        if word == "crossing" and i > 0 and lower[i - 1] in ("border", "frontier") and passed_in:
+            # "towards the border crossing at Padang Besar": the crossing is where they go
+            place_noun = True
+            previous = "border"
+            i -= 2
+            continue
         if word in rules.via_markers:
             return VIA
+        if word in rules.arrival_end_verbs and previous == "up":
+            return DESTINATION  # "ended up in Mae Sot"
         if word in rules.origin_verbs and previous in ("in", "at", "up"):
+            if i > 0 and lower[i - 1] in rules.sequence_words:
+                return DESTINATION  # "before arriving in Tachileik": the leg ends there
             return ORIGIN
         if word in rules.departure_verbs and i == place.start - 1:
             return ORIGIN  # "the boat left Teknaf"
         if word in rules.entry_verbs and i == place.start - 1:
             return DESTINATION  # "they entered the Philippines through Clark"
-        if i == leg_start and tokens.text[i] in ("In", "At"):
+        opens = i == leg_start or (i == leg_start + 1 and tokens.text[leg_start] in QUOTES)
+        if opens and tokens.text[i] in ("In", "At"):
             return ORIGIN  # "In Bangkok a van drove them to the border", "At Mae Sai they ..."
         if word == "up" and passed_in:
             previous = word
@@ -206,6 +245,15 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
     return None
 
 
+def _path_travelled(noun: int, lower: list[str], rules: RouteRules) -> bool:
+    """Whether the path noun at ``noun`` is the way people went ("walked across the bridge to
+    Tachileik", "driven along the road to Mae Sot"), not a name ("the road to X is closed")."""
+    before = noun - 1
+    if before >= 0 and lower[before] in ("the", "a", "an"):
+        before -= 1
+    return before >= 0 and (lower[before] in rules.via_markers or lower[before] in PATH_WORDS)
+
+
 def word_before_is_departure(start: int, lower: list[str], rules: RouteRules) -> bool:
     return start > 0 and lower[start - 1] in rules.departure_verbs
 
@@ -217,7 +265,9 @@ def _legs(sentence: Span, tokens: Tokens) -> list[tuple[int, int]]:
     start = sentence.start
     for i in range(sentence.start, sentence.end - 1):
         word, following = lower[i], lower[i + 1]
-        split = word in ("then", ";") or (word == "before" and tag[i + 1] == "VBG")
+        split = word in ("then", ";") or (
+            word == "before" and tag[i + 1] == "VBG" and following not in ARRIVING
+        )
         if word in ("and", ",") and (
             following in LEG_STARTERS or tag[i + 1].startswith(("VB", "RB"))
         ):
@@ -334,13 +384,19 @@ def sentence_routes(
         return []
     # A sentence about a rescue or a return keeps only journeys a trafficking verb states
     # ("Indonesians trafficked to Cambodia were rescued"), not "rescued and taken to Mae Sot".
-    blocked = any(w.startswith(rules.blockers) for w in words)
+    # A semicolon ends a clause: "handed to a driver ...; the next night they crossed into
+    # Myawaddy" is not blocked by the hand-over before it.
+    clauses = _clauses(sentence, tokens)
     routes: list[Route] = []
     pending_origins: list[Span] = list(carried or [])
     last_mode = ""
     triggered = False
     for leg, (start, end) in enumerate(_legs(sentence, tokens)):
         leg_words = tokens.lower[start:end]
+        segment = next(
+            (c for c in clauses if c[0] <= start < c[1]), (sentence.start, sentence.end)
+        )
+        blocked = any(w.startswith(rules.blockers) for w in tokens.lower[segment[0] : segment[1]])
         roles = _roles(places, start, end, tokens, rules)
         destinations = [(p, r) for p, r in roles if r == DESTINATION]
         origins = _group(roles, ORIGIN, before=destinations[0][0] if destinations else None)
@@ -356,7 +412,9 @@ def sentence_routes(
             for i in range(start, end)
         )
         # A leg moves people itself, or continues one that did ("then on to Bangkok").
-        moving = leg_triggered or (triggered and verbless)
+        # "..., and ended up in Mae Sot": an arrival ends the journey the sentence began.
+        arrives = any(w in rules.arrival_end_verbs for w in leg_words)
+        moving = leg_triggered or (triggered and (verbless or arrives))
         triggered = triggered or leg_triggered
         # Goods are what is moved, named before where it goes ("moved their operations to
         # Laos"), not what happens there ("into Myanmar, where ... online scam operations").
@@ -381,6 +439,24 @@ def sentence_routes(
                     routes.append(Route(place.kb_id_, "", (), mode, index, leg))
                 pending_origins = []
                 continue
+            if border_at is not None and not origins and not blocked:
+                # "..., and were then put on a bus to the border": the leg goes on from where
+                # the one before it ended (chained in ``document_routes``).
+                mode = _mode(leg_words, (), rules)
+                mode = last_mode if mode == "unknown" and last_mode else mode
+                routes.append(Route("", "", (), mode, index, leg, True, open_end=True))
+                continue
+            departed = [p for p, _ in origins if _departs(p, rules)]
+            if departed and not blocked and not _group(roles, DESTINATION):
+                # "a second boat that set out from Rakhine State is still missing"
+                mode = _mode(leg_words, (), rules)
+                if mode == "unknown":
+                    mode = _mode(words, (), rules)
+                last_mode = mode
+                for place in departed:
+                    routes.append(Route(place.kb_id_, "", (), mode, index, leg, open_end=True))
+                pending_origins = []
+                continue
             if clause:
                 # "transited through Bangkok before being taken to Mae Sot": a town passed
                 # through is where the next leg starts (a river or sea crossed is not).
@@ -388,7 +464,7 @@ def sentence_routes(
                 pending_origins = [p for p, _ in origins] or passed or pending_origins
             continue
         if blocked:
-            destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules)]
+            destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules, segment)]
         # "The delegation travelled to Naypyidaw to discuss the trafficking of workers"
         destinations = [(p, r) for p, r in destinations if not _moved_officials(p, rules)]
         # "the company had moved to Thailand": a business or a suspect, not victims, went there
@@ -416,6 +492,12 @@ def sentence_routes(
         origin_names = [p.kb_id_ for p, _ in origins] or carried or [""]
         if "there" in leg_words or "where" in leg_words[:2]:
             origin_names = [p.kb_id_ for p, _ in origins] or [""]  # "from there": chained later
+            if not origins and tokens.lower[start] == "where":
+                # "gathered in Medan, where they were put on a flight to Kuala Lumpur": the
+                # place "where" follows is where the leg starts.
+                antecedent = _place_ending_at(places, start - 1, tokens)
+                if antecedent is not None:
+                    origin_names = [antecedent.kb_id_]
         pending_origins = []
         own_origins = _origins_before(roles, destinations)
         # The words of the journey itself decide first ("by boat from Ranong to Kawthaung"),
@@ -433,7 +515,9 @@ def sentence_routes(
         if mode == "unknown" and context:
             mode = _mode(context, tuple(via), rules)
         last_mode = mode
-        continues = any(
+        # A crossing ("ferried across the Mekong to Huay Xai") starts where people already were.
+        crossing = any(r == VIA and _is_water(p, rules) for p, r in roles)
+        continues = crossing or any(
             w in CONTINUATIONS or w in rules.origin_verbs
             for w in tokens.lower[sentence.start : destinations[0][0].start]
         )
@@ -445,6 +529,27 @@ def sentence_routes(
                 via_names = tuple(v for v in via if v not in (origin, name))
                 routes.append(Route(origin, name, via_names, mode, index, leg, continues))
     return routes
+
+
+def _departs(place: Span, rules: RouteRules) -> bool:
+    """Whether people set off from ``place`` ("set out from Rakhine State", "the boat left
+    Teknaf", "flew out of Colombo"), whatever the sentence says of where they went."""
+    verb = _governing_verb(place)
+    if verb is None or not rules.is_trigger(verb.lower_) and verb.lower_ not in DEPARTING:
+        return False
+    word = verb.lower_
+    if word in ("set", "setting"):
+        return any(c.lower_ in ("out", "off") and c.dep_ == "prt" for c in verb.children)
+    if word.startswith(("fl", "flown")):
+        return any(c.lower_ == "out" for c in verb.children)
+    return word in DEPARTING
+
+
+def _place_ending_at(places: list[Span], at: int, tokens: Tokens) -> Span | None:
+    """The place just before ``at`` (a comma), as in "Medan, where ..."."""
+    if at < 1 or tokens.lower[at] != ",":
+        return None
+    return next((p for p in places if p.end == at), None)
 
 
 def _governing_verb(place: Span) -> Any:
@@ -459,7 +564,21 @@ def _governing_verb(place: Span) -> Any:
     return None
 
 
-def _not_a_return(place: Span, rules: RouteRules) -> bool:
+def _clauses(sentence: Span, tokens: Tokens) -> list[tuple[int, int]]:
+    """Token ranges of the sentence between semicolons."""
+    found: list[tuple[int, int]] = []
+    start = sentence.start
+    for i in range(sentence.start, sentence.end):
+        if tokens.lower[i] == ";":
+            found.append((start, i))
+            start = i + 1
+    found.append((start, sentence.end))
+    return found
+
+
+def _not_a_return(
+    place: Span, rules: RouteRules, clause: tuple[int, int] | None = None
+) -> bool:
     """In a sentence about a rescue or return, whether the journey to ``place`` is still an
     outward one: a trafficking verb takes it ("Indonesians trafficked to Cambodia were
     rescued"), or no rescue or return word governs, joins or qualifies its verb ("rescued and
@@ -471,8 +590,8 @@ def _not_a_return(place: Span, rules: RouteRules) -> bool:
         return True
     # "who fled a compound near Payathonzu, Myanmar, and crossed into Kanchanaburi": a rescue
     # or escape word shortly before the place, whatever the parse made of it.
-    sentence_start = place.sent.start
-    before = place.doc[max(sentence_start, place.start - RETURN_WINDOW) : place.start]
+    low, high = clause or (place.sent.start, place.sent.end)
+    before = place.doc[max(low, place.start - RETURN_WINDOW) : place.start]
     if any(t.lower_.startswith(rules.return_words) for t in before):
         return False
     # "walked across to Mae Sot, where police began screening them"
@@ -496,7 +615,7 @@ def _not_a_return(place: Span, rules: RouteRules) -> bool:
         # the people moved, what happened before, and the purpose ("for flights home")
         if child.dep_ in ("nsubj", "nsubjpass", "advcl") or child.lower_ == "for":
             near.extend(child.subtree)
-    return not any(t.lower_.startswith(rules.blockers) for t in near)
+    return not any(t.lower_.startswith(rules.blockers) for t in near if low <= t.i < high)
 
 
 def _is_water(place: Span, rules: RouteRules) -> bool:
@@ -720,6 +839,74 @@ def _recruited_at(place: Span, rules: RouteRules) -> bool:
     )
 
 
+def _antecedent(noun: str, named: list[Span], rules: RouteRules) -> str | None:
+    """The compound or zone "the <noun>" refers to: the last one named before it whose name
+    fits the noun ("the park" -> KK Park, "the zone" -> Golden Triangle SEZ)."""
+    needs = rules.reference_nouns[noun]
+    for place in reversed(named):
+        name = place.kb_id_
+        if name in rules.compounds and needs in name.lower():
+            return name
+    return None
+
+
+def _with_references(
+    doc: Doc, sentences: list[Span], places_by_sentence: list[list[Span]], rules: RouteRules
+) -> list[list[Span]]:
+    """Each sentence's places plus "the compound", "the zone", "the park" standing for the
+    compound or zone the document named before ("taken across the river into the zone")."""
+    if not rules.reference_nouns or not rules.compounds:
+        return places_by_sentence
+    named: list[Span] = []
+    result: list[list[Span]] = []
+    for sentence, places in zip(sentences, places_by_sentence, strict=True):
+        added: list[Span] = []
+        covered = {i for p in places for i in range(p.start, p.end)}
+        for token in sentence:
+            if (
+                token.lower_ not in rules.reference_nouns
+                or token.tag_ != "NN"
+                or token.i in covered
+                or token.i == 0
+                or doc[token.i - 1].lower_ != "the"
+                or (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in ("'s", "’s", "of"))
+            ):
+                continue
+            earlier = named + [p for p in places if p.end <= token.i]
+            name = _antecedent(token.lower_, earlier, rules)
+            if name is not None:
+                added.append(Span(doc, token.i, token.i + 1, label="LOCATION", kb_id=name))
+        named.extend(places)
+        result.append(sorted([*places, *added], key=lambda p: p.start) if added else places)
+    return result
+
+
+def _arrived(route: Route, sentences: list[Span], places_by_sentence: list[list[Span]]) -> Route:
+    """A departure with no named end, followed by a sentence opening "At Bangkok ..." or
+    "In Bangkok, ...": the journey ended there ("He flew out of Colombo. At Bangkok a driver
+    met him")."""
+    if not route.open_end or route.destination or route.sentence + 1 >= len(sentences):
+        return route
+    sentence = sentences[route.sentence + 1]
+    first = sentence.start
+    if sentence[0].text in QUOTES:
+        first += 1
+    if sentence.doc[first].text not in ("At", "In"):
+        return route
+    place = next((p for p in places_by_sentence[route.sentence + 1] if p.start == first + 1), None)
+    if place is None or place.kb_id_ == route.origin:
+        return route
+    return replace(route, destination=place.kb_id_)
+
+
+def _adjacent(earlier: int, later: int, places_by_sentence: list[list[Span]]) -> bool:
+    """Whether a journey told in sentence ``later`` can go on from sentence ``earlier``: the
+    next sentence, or one after sentences that name no place (a quote, a description)."""
+    if later - earlier == 1:
+        return True
+    return 1 < later - earlier <= 3 and not any(places_by_sentence[earlier + 1 : later])
+
+
 def document_routes(
     doc: Doc, sentences: list[Span], places_by_sentence: list[list[Span]], rules: RouteRules
 ) -> list[Route]:
@@ -727,6 +914,7 @@ def document_routes(
     found: list[Route] = []
     if not any(places_by_sentence):
         return found
+    places_by_sentence = _with_references(doc, sentences, places_by_sentence, rules)
     tokens = Tokens.of(doc, [p for group in places_by_sentence for p in group])
     for index, sentence in enumerate(sentences):
         if not places_by_sentence[index]:
@@ -747,6 +935,7 @@ def document_routes(
                 sentence, index, places_by_sentence[index], context, tokens, rules, carried
             )
         )
+    found = [_arrived(r, sentences, places_by_sentence) for r in found]
     chained: list[Route] = []
     for route in found:
         last = chained[-1] if chained else None
@@ -765,12 +954,24 @@ def document_routes(
             and last is not None
             and (
                 route.sentence == last.sentence
-                or (route.sentence - last.sentence == 1 and route.continues)
+                or (
+                    (route.continues or last.open_end)
+                    and _adjacent(last.sentence, route.sentence, places_by_sentence)
+                )
             )
             and last.destination != route.destination
         ):
-            route = replace(route, origin=last.destination)
+            if last.open_end and not last.destination and last.origin:
+                # "set out from Teknaf and, days later, reached Langkawi": one journey
+                chained.remove(last)
+                route = replace(route, origin=last.origin)
+            else:
+                route = replace(route, origin=last.destination)
         chained.append(route)
+    chained = [r for r in chained if r.origin or r.destination]
+    leaving = {r.origin for r in chained if r.destination}
+    # "left Cox's Bazar ... bound for Malaysia" said elsewhere: the departure is covered
+    chained = [r for r in chained if not (r.open_end and not r.destination and r.origin in leaving)]
     named_ends = {r.destination for r in chained if r.origin}
     pairs = {(r.origin, r.destination) for r in chained}
     kept: list[Route] = []

@@ -439,3 +439,131 @@ def test_a_resale_between_compounds_is_not_a_route(analyze):
 def test_a_verb_of_trafficking_still_moves_people(analyze):
     record = analyze("He was accused of trafficking women to Cambodia.")
     assert routes(record) == [("", "Cambodia", (), "unknown")]
+
+
+def pairs(record):
+    return sorted((r["origin"], r["destination"]) for r in record["ROUTES"])
+
+
+def test_the_zone_refers_to_the_zone_named_earlier(analyze):
+    record = analyze(
+        "Police say the trafficked men were held in the Golden Triangle Special Economic Zone "
+        "for months. Brokers had taken them by boat from Chiang Saen into the zone at night."
+    )
+    assert pairs(record) == [("Chiang Saen", "Golden Triangle SEZ")]
+
+
+def test_the_zone_does_not_refer_to_a_park(analyze):
+    record = analyze(
+        "Trafficking victims from KK Park described their ordeal. Brokers had smuggled them "
+        "from Mae Sot into the zone."
+    )
+    assert ("Mae Sot", "KK Park") not in pairs(record)
+
+
+def test_ended_up_in_a_place_ends_the_leg(analyze):
+    record = analyze(
+        "The trafficked teenagers rode a bus from Vientiane to Pakse and ended up in "
+        "Stung Treng two days later."
+    )
+    assert pairs(record) == [("Pakse", "Stung Treng"), ("Vientiane", "Pakse")]
+
+
+def test_before_arriving_in_a_place_closes_the_leg(analyze):
+    record = analyze(
+        "The smuggled workers were driven from Lashio through Shan State for a week before "
+        "arriving in Tachileik."
+    )
+    assert pairs(record) == [("Lashio", "Tachileik")]
+
+
+def test_opening_at_inside_a_quote_is_the_origin(analyze):
+    record = analyze(
+        '"At Mae Sai the trafficked women were walked over to Tachileik before dawn," the '
+        "officer said."
+    )
+    assert pairs(record) == [("Mae Sai", "Tachileik")]
+
+
+def test_a_bridge_crossed_on_the_way_does_not_hide_the_destination(analyze):
+    record = analyze(
+        "Smugglers walked the recruits across the bridge to Myawaddy after dark."
+    )
+    assert pairs(record) == [("", "Myawaddy")]
+
+
+def test_the_road_to_a_place_named_alone_is_still_not_a_journey(analyze):
+    record = analyze("Trafficking victims said the road to Myawaddy was guarded by soldiers.")
+    assert record["ROUTES"] == []
+
+
+def test_where_after_a_place_starts_the_leg_there(analyze):
+    record = analyze(
+        "The trafficking victims were first assembled in Makassar, where a broker put them "
+        "on a ferry to Nunukan."
+    )
+    assert pairs(record) == [("Makassar", "Nunukan")]
+
+
+def test_a_hand_over_before_a_semicolon_does_not_block_the_next_clause(analyze):
+    record = analyze(
+        "The recruits were handed to a second broker in Bangkok; the following day he drove "
+        "them from Bangkok to Mae Sot for the scam compounds."
+    )
+    assert pairs(record) == [("Bangkok", "Mae Sot")]
+
+
+def test_a_journey_goes_on_across_a_sentence_that_names_no_place(analyze):
+    record = analyze(
+        "The trafficked workers flew from Dhaka to Bangkok. A stranger collected them at the "
+        "gate. They spent two nights in a hostel before being taken by van to Mae Sot."
+    )
+    assert pairs(record) == [("Bangkok", "Mae Sot"), ("Dhaka", "Bangkok")]
+
+
+def test_a_crossing_starts_where_the_last_leg_ended(analyze):
+    record = analyze(
+        "The trafficking victims were driven from Chiang Rai to Chiang Khong. After dark a "
+        "boatman ferried them across the Mekong River to Huay Xai."
+    )
+    assert ("Chiang Khong", "Huay Xai") in pairs(record)
+
+
+def test_a_departure_with_no_named_end_has_an_unnamed_destination(analyze):
+    record = analyze(
+        "Smugglers said a wooden boat that set out from Sittwe with 200 Rohingya refugees "
+        "aboard has not been heard from."
+    )
+    assert pairs(record) == [("Sittwe", "")]
+
+
+def test_a_departure_ends_where_the_next_sentence_opens(analyze):
+    record = analyze(
+        "The recruit flew out of Kathmandu in March for a job a trafficker had promised. At "
+        "Bangkok a driver was waiting for him."
+    )
+    assert pairs(record) == [("Kathmandu", "Bangkok")]
+
+
+def test_a_departure_is_joined_to_the_leg_that_follows(analyze):
+    record = analyze(
+        "Min, 19, left Mandalay after a smuggler promised him work. He travelled by bus to "
+        "Myawaddy and was trafficked into a scam compound."
+    )
+    assert pairs(record) == [("Mandalay", "Myawaddy")]
+
+
+def test_a_leg_to_the_border_goes_on_from_the_leg_before(analyze):
+    record = analyze(
+        "The trafficked students flew from Nairobi to Bangkok, and were then put in a van "
+        "heading to the border."
+    )
+    assert pairs(record) == [("Bangkok", ""), ("Nairobi", "Bangkok")]
+
+
+def test_a_border_crossing_named_after_the_border_is_the_destination(analyze):
+    record = analyze(
+        "Smugglers trucked the Rohingya refugees from Ranong towards the border crossing at "
+        "Sadao."
+    )
+    assert pairs(record) == [("Ranong", "Sadao")]
