@@ -453,25 +453,30 @@ class EmbeddedGraphStore:
                 (_mark_key(batch.writer), str(batch.high_water_mark)),
             )
 
-    # What documents contribute to trend_days, in one statement over a JSON list of ids
-    # (or over every document when the list parameter is NULL).
-    _TREND_DAYS = f"""
+    # What documents contribute to trend_days, in one statement over the rows that ``{docs}``
+    # selects by document id: a JSON list of ids, or every document.
+    _TREND_DAYS = """
         SELECT 'documents', '', substr(published, 1, 10), count(*) FROM documents
-        WHERE relevant = 1 AND (?1 IS NULL OR id IN {IN_LIST.replace('?', '?1')})
-        GROUP BY 3
+        WHERE relevant = 1 AND id {docs} GROUP BY 3
         UNION ALL
         SELECT 'label', substr(entity, 1, instr(entity, ':') - 1), substr(date, 1, 10), count(*)
-        FROM mentions WHERE ?1 IS NULL OR doc_id IN {IN_LIST.replace('?', '?1')} GROUP BY 2, 3
+        FROM mentions WHERE doc_id {docs} GROUP BY 2, 3
         UNION ALL
         SELECT 'relation', e.type || '|' || e.mode, p.day, count(*) FROM (
             SELECT edge_id, min(substr(date, 1, 10)) AS day FROM evidence
-            WHERE ?1 IS NULL OR doc_id IN {IN_LIST.replace('?', '?1')} GROUP BY edge_id, doc_id
+            WHERE doc_id {docs} GROUP BY edge_id, doc_id
         ) p JOIN edges e ON e.id = p.edge_id GROUP BY 2, 3"""
 
     def _add_trend_days(self, db: sqlite3.Connection, doc_ids: str | None, sign: int) -> None:
-        """Add (sign +1) or take away (-1) what these documents contribute to trend_days."""
-        rows = [(kind, key, day, sign * n)
-                for kind, key, day, n in db.execute(self._TREND_DAYS, (doc_ids,))]
+        """Add (sign +1) or take away (-1) what these documents (a JSON list of ids; None:
+        all) contribute to trend_days."""
+        # Two statements, not "? IS NULL OR id IN ...": the OR would cost SQLite its index
+        # and every batch would scan the whole store.
+        if doc_ids is None:
+            found = db.execute(self._TREND_DAYS.format(docs="IS NOT NULL"))
+        else:
+            found = db.execute(self._TREND_DAYS.format(docs=f"IN {IN_LIST}"), (doc_ids,) * 3)
+        rows = [(kind, key, day, sign * n) for kind, key, day, n in found]
         db.executemany(
             "INSERT INTO trend_days (kind, key, day, n) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (kind, key, day) DO UPDATE SET n = n + excluded.n", rows)
@@ -1066,6 +1071,52 @@ class EmbeddedTrendFacts:
                     "ELSE (SELECT count(*) FROM evidence v WHERE v.edge_id = e.id "
                     "AND v.date <= ?1) END FROM edges e WHERE e.type = ?2 AND e.first_seen <= ?1 "
                     "ORDER BY e.source, e.target, e.mode", (until, LOCATED_IN))]
+
+    def route_ends(self, until: str) -> set[str]:
+        return {k for (k,) in self._query(
+            "SELECT source FROM edges WHERE type = ?1 AND mode NOT IN ('', 'unknown') "
+            "AND first_seen <= ?2 UNION SELECT target FROM edges WHERE type = ?1 "
+            "AND mode NOT IN ('', 'unknown') AND first_seen <= ?2", (ROUTE, until))}
+
+    # Named-mode routes up to a date (?3), with their ends' countries (?1, a JSON object).
+    _NAMED_ROUTES = """
+        WITH place(key, country) AS (SELECT key, value FROM json_each(?1)),
+        routes AS (
+            SELECT e.type, e.source, e.target, e.mode, e.first_seen, o.country AS origin,
+                   d.country AS destination
+            FROM edges e LEFT JOIN place o ON o.key = e.source
+                         LEFT JOIN place d ON d.key = e.target
+            WHERE e.type = ?2 AND e.mode NOT IN ('', 'unknown') AND e.first_seen <= ?3)"""
+
+    def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
+                           ) -> tuple[list[Edge], set[tuple[str, str]]]:
+        """Only the routes of pairs and corridors where a mode first reported in the window
+        follows another mode, found from per-mode first dates in SQL; a pair or corridor
+        is taken whole, so the report finds on it what it finds on all routes."""
+        params = (json.dumps(countries, ensure_ascii=False), ROUTE, until)
+        pairs = [f"{s}\x1f{t}" for s, t in self._query(
+            "SELECT source, target FROM edges WHERE type = ? AND mode NOT IN ('', 'unknown') "
+            "AND first_seen <= ? GROUP BY source, target "
+            "HAVING count(*) > 1 AND max(first_seen) >= ?", (ROUTE, until, since))]
+        firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        for origin, destination, mode, first in self._query(
+            f"{self._NAMED_ROUTES} SELECT origin, destination, mode, min(first_seen) "
+            "FROM routes WHERE origin != destination GROUP BY 1, 2, 3", params
+        ):
+            firsts[(origin, destination)][mode] = first
+        corridors = {
+            corridor for corridor, by_mode in firsts.items()
+            if any(since <= first <= until and any(other < first for m, other in by_mode.items()
+                                                   if m != mode)
+                   for mode, first in by_mode.items())}
+        return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
+                for t, s, g, m, f in self._query(
+                    f"{self._NAMED_ROUTES} SELECT type, source, target, mode, first_seen "
+                    "FROM routes WHERE source || char(31) || target IN "
+                    "(SELECT value FROM json_each(?4)) OR origin || char(31) || destination IN "
+                    "(SELECT value FROM json_each(?5)) ORDER BY type, source, target, mode",
+                    (*params, _json(pairs), _json(f"{o}\x1f{d}" for o, d in corridors)))
+                ], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)

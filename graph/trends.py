@@ -51,6 +51,7 @@ MAX_P_VALUE = 0.05  # the conventional level; q-values are given for the many it
 PRIOR_COUNT = 0.5  # pseudo-documents in the baseline, so unseen items get a small rate
 PRIOR_WEEKS = 1.0  # pseudo-weeks those are spread over
 DOCUMENTS_PER_ITEM = 25  # documents listed behind one item (the count says how many in all)
+UNNAMED_MODES = frozenset({"", "unknown"})  # modes that take part in no mode change
 LISTED = 200  # new relations and mode changes listed (the report says how many in all)
 ENTITY_SERIES = 20  # most mentioned entities whose series the report carries
 # CO_OCCURS says only "in the same sentence": too many to read as news.
@@ -483,8 +484,7 @@ def find_mode_changes(edges: Sequence[Edge], since: str, until: str,
     corridor change that one route's change already tells (same mode, same
     first date, a route of the corridor) is left out. ``unknown`` and unnamed
     modes take part in neither. Newest first."""
-    unnamed = {"", "unknown"}
-    routes = [e for e in edges if e.type == ROUTE and e.mode not in unnamed]
+    routes = [e for e in edges if e.type == ROUTE and e.mode not in UNNAMED_MODES]
     by_pair: dict[tuple[str, str], list[Edge]] = defaultdict(list)
     for edge in routes:
         by_pair[(edge.source, edge.target)].append(edge)
@@ -546,15 +546,6 @@ def _source_document(doc: DocumentSummary) -> SourceDocument:
 
 
 # -- the report ----------------------------------------------------------------
-def _route_countries(routes: Sequence[Edge], located_in: Sequence[Edge]) -> dict[str, str]:
-    """Countries of the ends of the named-mode routes."""
-    from graph.places import countries_of
-
-    ends = {k for e in routes if e.type == ROUTE and e.mode not in ("", "unknown")
-            for k in (e.source, e.target)}
-    return countries_of(ends, located_in)
-
-
 def read_relevant_documents(graph: GraphStore, since: str | None, until: str | None
                             ) -> list[DocumentSummary]:
     """Every relevant document published in the window, newest first."""
@@ -707,6 +698,16 @@ class ProtocolTrendFacts:
     def located_in(self, until: str) -> list[Edge]:
         return [replace(e, evidence=()) for e in self._edges(until) if e.type == LOCATED_IN]
 
+    def route_ends(self, until: str) -> set[str]:
+        return {k for e in self.route_edges(until) if e.mode not in UNNAMED_MODES
+                for k in (e.source, e.target)}
+
+    def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
+                           ) -> tuple[list[Edge], set[tuple[str, str]] | None]:
+        """Named-mode routes that can take part in a mode change in the window, and the
+        corridors (origin, destination country) that can change (None: any)."""
+        return [e for e in self.route_edges(until) if e.mode not in UNNAMED_MODES], None
+
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         """Every mode's edge (without evidence) of these (type, source, target) pairs."""
         wanted = set(pairs)
@@ -813,15 +814,19 @@ def _new_relations(facts, types: Sequence[str], since: str, until: str, limit: i
 def _mode_changes(facts, since: str, until: str, limit: int) -> tuple[int, list[ModeChange]]:
     """(how many, the ``limit`` newest): found on the routes' first dates, then
     completed with the evidence of the pairs and corridors listed."""
-    routes = facts.route_edges(until)
-    countries = _route_countries(routes, facts.located_in(until))
-    found = find_mode_changes(routes, since, until, countries)
+    from graph.places import countries_of
+
+    countries = countries_of(facts.route_ends(until), facts.located_in(until))
+    routes, corridors = facts.mode_change_routes(since, until, countries)
+    found = [c for c in find_mode_changes(routes, since, until, countries)
+             if c.kind == "route" or corridors is None
+             or (entity_name(c.source), entity_name(c.target)) in corridors]
     changes = found[:limit]
     if not changes:
         return len(found), []
     # Every pair and corridor a change comes from, whole, with its evidence.
     pairs = {(c.source, c.target) for c in changes if c.kind == "route"}
-    corridors = {(c.source, c.target) for c in changes if c.kind == "corridor"}
+    listed_corridors = {(c.source, c.target) for c in changes if c.kind == "corridor"}
 
     def corridor(edge: Edge) -> tuple[str, str] | None:
         ends = countries.get(edge.source), countries.get(edge.target)
@@ -829,7 +834,7 @@ def _mode_changes(facts, since: str, until: str, limit: int) -> tuple[int, list[
             return None
         return f"{LOCATION}:{ends[0]}", f"{LOCATION}:{ends[1]}"
 
-    wanted = {corridor(e) for e in routes if (e.source, e.target) in pairs} | corridors
+    wanted = {corridor(e) for e in routes if (e.source, e.target) in pairs} | listed_corridors
     involved = [e for e in routes
                 if (e.source, e.target) in pairs or corridor(e) in wanted]
     listed = {(c.kind, c.source, c.target, c.mode) for c in changes}

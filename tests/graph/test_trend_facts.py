@@ -70,6 +70,36 @@ def test_aggregates_give_the_corridor_report_the_protocol_gives(tmp_path):
         assert fast == slow and fast.mode_changes
 
 
+def _route_documents(routes: list[tuple[str, str, str, str]]) -> GraphBatch:
+    """One relevant document per (date, origin, destination, mode) route."""
+    rows, evidence = [], []
+    for number, (published, origin, destination, mode) in enumerate(routes):
+        doc_id = f"r{number}"
+        rows.append(DocumentRow(id=doc_id, title=doc_id, url=f"https://x/{doc_id}",
+                                source="s", published=published, relevant=True))
+        evidence.append(EvidenceRow("ROUTE", f"LOCATION:{origin}", f"LOCATION:{destination}",
+                                    mode, (), doc_id, 0, "s.", published))
+    return GraphBatch(documents=tuple(rows), evidence=tuple(evidence), high_water_mark=1)
+
+
+@pytest.mark.parametrize("since", ["2026-06-10", "2026-06-11"])
+def test_mode_first_reported_on_the_window_edge_is_a_change_both_ways(tmp_path, since):
+    # A -> B (no country) gains sea on 2026-06-10, a window's first day or the day before
+    # it; the Thailand -> Myanmar corridor gains air the next day.
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(_route_documents([
+            ("2026-05-01", "A", "B", "land"),
+            ("2026-06-10", "A", "B", "sea"),
+            ("2026-05-01", "Mae Sot", "Myawaddy", "land"),
+            ("2026-06-11", "Ranong", "Kawthaung", "air"),
+        ]))
+        fast, slow = both_reports(store, since, "2026-06-30")
+        assert fast == slow
+        found = {(c.kind, c.mode, c.first_seen) for c in fast.mode_changes}
+        assert (("route", "sea", "2026-06-10") in found) == (since == "2026-06-10")
+        assert ("corridor", "air", "2026-06-11") in found
+
+
 def test_listing_keeps_the_best_documented_new_relations_and_counts_them_all(tmp_path):
     with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
         store.upsert(corridor_corpus().batch())
@@ -136,15 +166,18 @@ def test_store_written_before_per_day_counts_gets_them_on_open(tmp_path):
         assert store._version() == version  # filling derived rows is no new data
 
 
+# Mae Sot and Ranong are in Thailand, Myawaddy and Kawthaung in Myanmar (the offline
+# city table), so routes between them form corridors; A and B have no country.
+KEYS = ["LOCATION:A", "LOCATION:B", "LOCATION:Mae Sot", "LOCATION:Ranong",
+        "LOCATION:Myawaddy", "LOCATION:Kawthaung", "PLATFORM:C", "RECRUITER:D"]
 documents_strategy = st.lists(
     st.tuples(st.integers(0, 5), st.integers(0, 20), st.booleans(),
-              st.lists(st.sampled_from(["LOCATION:A", "LOCATION:B", "PLATFORM:C",
-                                        "RECRUITER:D"]), min_size=0, max_size=3, unique=True),
-              st.sampled_from(["sea", "land", "", "unknown"])),
-    min_size=1, max_size=25)
+              st.lists(st.sampled_from(KEYS), min_size=0, max_size=3, unique=True),
+              st.sampled_from(["sea", "land", "air", "", "unknown"])),
+    min_size=1, max_size=40)
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(documents_strategy, st.integers(0, 20), st.integers(0, 20), st.integers(1, 3))
 def test_any_corpus_gives_the_same_report_both_ways(tmp_path_factory, docs, a, b, listed):
