@@ -55,6 +55,9 @@ NOT_PEOPLE_AFTER = {
     "cigarettes",
 }
 DETERMINERS = {"the", "The", "THE"}
+# words a name does not end on: the model's span ran on into the next phrase
+TRAILING_FUNCTION_WORDS = {"of", "the", "and", "for", "in", "on", "at"}
+DASHES = {"–", "—", "-", "--"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
 NAME_TOKEN = re.compile(r"^[A-Z][\w'’\-]*\w$|^[A-Z]$", re.UNICODE)
 # Dropped from a name the text gives; a persona's "Sir Mark" or "Boss Ton" keeps its title.
@@ -359,8 +362,12 @@ def _trim(span: Span, rules: EntityRules, strip_place_suffix: bool) -> Span | No
     doc = span.doc
     while start < end and doc[start].text in DETERMINERS:
         start += 1
-    while end > start and (doc[end - 1].text in POSSESSIVES or doc[end - 1].is_punct):
-        end -= 1
+    while end > start and (
+        doc[end - 1].text in POSSESSIVES
+        or doc[end - 1].is_punct
+        or doc[end - 1].lower_ in TRAILING_FUNCTION_WORDS
+    ):
+        end -= 1  # "the Directorate of Criminal Investigation of the": the name ends before
     if strip_place_suffix:
         while (
             end - start > 1
@@ -503,13 +510,16 @@ def canonical_mentions(
                 and previous[-1].lower_ in ("of", "the")
                 and out
                 and out[-1].label_ in (ORG, RECRUITER)
-                and out[-1].end == ent.start
+                and out[-1].end <= ent.start
+                and all(t.lower_ in ("of", "the") for t in doc[out[-1].end : ent.start])
             ):
                 org = out.pop()
                 merged = doc[org.start : ent.end]
-                out.append(
-                    Span(doc, org.start, ent.end, label=org.label_, kb_id=_clean_text(merged))
-                )
+                name = _clean_text(merged)
+                if org.kb_id_.startswith("Ministry ") and ent.ent_id_ in rules.demonyms:
+                    # "the Ministry of Labour of Vietnam" -> "Vietnamese Ministry of Labour"
+                    name = f"{rules.demonyms[ent.ent_id_]} {org.kb_id_}"
+                out.append(Span(doc, org.start, ent.end, label=org.label_, kb_id=name))
                 previous = ent
                 continue
             mention = _from_gazetteer(ent, ent.label_, ent.ent_id_, rules)
@@ -537,6 +547,7 @@ def canonical_mentions(
         name = full_names.get(m.text)
         if name:
             out.append(Span(doc, m.start, m.end, label=PERSON, kb_id=name))
+    out.extend(_dateline_mentions(doc, rules, out))
     _prefix_ministries(out, rules)
     out = link_acronyms(doc, out)
     out.extend(_repeated_names(doc, out, from_model, claimed | ruler_tokens))
@@ -659,6 +670,19 @@ def story_country(doc: Doc, rules: EntityRules) -> str | None:
     return first[1] if first else None
 
 
+def _owner_country(doc: Doc, start: int, rules: EntityRules) -> str | None:
+    """The country in "<country>'s" just before ``start`` ("Sri Lanka's Ministry of Foreign
+    Affairs", "Timor-Leste's"), however many words its name has."""
+    end = start - 1  # the possessive
+    for length in (3, 2, 1):
+        if end - length < 0:
+            continue
+        owner = rules.aliases.get(doc[end - length : end].text.lower())
+        if owner and owner[1] in rules.demonyms:
+            return owner[1]
+    return None
+
+
 def _prefix_ministries(mentions: list[Span], rules: EntityRules) -> None:
     """ "the Ministry of Commerce" in a story about one country -> "Thai Ministry of Commerce"."""
     bare = [
@@ -676,9 +700,7 @@ def _prefix_ministries(mentions: list[Span], rules: EntityRules) -> None:
         country = story
         # "Kenya's foreign ministry", "the Kenyan foreign ministry": the text says whose.
         if m.start >= 2 and doc[m.start - 1].text in POSSESSIVES:
-            owner = rules.aliases.get(doc[m.start - 2].text.lower())
-            if owner and owner[1] in rules.demonyms:
-                country = owner[1]
+            country = _owner_country(doc, m.start, rules) or country
         elif m.start >= 1 and doc[m.start - 1].text in by_demonym:
             country = by_demonym[doc[m.start - 1].text]
         if country is None:
@@ -711,6 +733,8 @@ def _from_model(
     span = _trim(ent, rules, strip_place_suffix=label in ("GPE", "LOC", "FAC"))
     if span is None:
         return None
+    if _is_dateline(span):
+        return _dateline_place(span, rules)
     text = _clean_text(span)
     known = rules.aliases.get(text.lower())
     if known is not None:
@@ -746,8 +770,23 @@ def _org_mention(
         return None
     if len(span) == 1 and not span[0].is_upper and (span[0].is_sent_start or not span[0].is_title):
         return None
-    if text.lower() in rules.broad_regions:
-        return None
+    if text.lower() in rules.broad_regions or text in rules.demonyms.values():
+        return None  # "the Philippine Bureau of Immigration": the demonym alone is no body
+    if _is_dateline(span):
+        return None  # "KUALA LUMPUR – ...", "COX'S BAZAR – ..."
+    if (
+        len(span) == 1
+        and span.end < len(doc)
+        and doc[span.end].tag_ == "NNS"
+        and doc[span.end].is_lower
+    ):
+        return None  # "Shan migrants", "Karen villagers": a people, used as a modifier
+    listed = _listed_name_before(span, out)
+    if listed is not None:
+        return listed
+    person = _person_of_place(span, rules)
+    if person is not None:
+        return person
     start = span.start
     # "the Mekong River Commission" split by the ruler into a place plus "Commission".
     if previous is not None and previous.end == start and previous.ent_id_:
@@ -763,11 +802,118 @@ def _org_mention(
         and start >= 2
         and doc[start - 1].text in POSSESSIVES
     ):
-        country = rules.aliases.get(doc[start - 2].text.lower())
-        if country and country[1] in rules.demonyms:
-            text = f"{rules.demonyms[country[1]]} {text}"
+        country = _owner_country(doc, start, rules)
+        if country:
+            text = f"{rules.demonyms[country]} {text}"
     label = RECRUITER if _is_recruiter_org(span, rules) else ORG
     return Span(doc, span.start, span.end, label=label, kb_id=text)
+
+
+def _listed_name_before(span: Span, out: list[Span]) -> Span | None:
+    """ "the Ministry of Labour, Invalids and Social Affairs": a known body's name that goes on
+    with a list of capitalised words, which the model read as a second organisation."""
+    if not out or out[-1].label_ != ORG:
+        return None
+    if not out[-1].kb_id_.startswith(("Ministry ", "Department ")):
+        return None
+    doc = span.doc
+    known = out[-1]
+    gap = doc[known.end : span.start]
+    if not 1 <= len(gap) <= 4 or gap[0].text != "," or not any(t.lower_ == "and" for t in gap):
+        return None
+    if not all(t.text == "," or t.lower_ == "and" or t.is_title for t in gap):
+        return None
+    out.pop()
+    merged = doc[known.start : span.end]
+    return Span(doc, merged.start, merged.end, label=ORG, kb_id=_clean_text(merged))
+
+
+def _dateline_mentions(doc: Doc, rules: EntityRules, found: list[Span]) -> list[Span]:
+    """Known places written as an all-capitals dateline that no other rule tagged ("GENEVA –
+    The agency said")."""
+    covered = {i for m in found for i in range(m.start, m.end)}
+    places: list[Span] = []
+    for sentence in doc.sents:
+        end = sentence.start
+        while end < len(doc) and end - sentence.start < 4 and doc[end].is_upper:
+            end += 1
+        if end == sentence.start or end >= len(doc) or doc[end].text not in DASHES:
+            continue
+        if any(i in covered for i in range(sentence.start, end)):
+            continue
+        known = rules.aliases.get(doc[sentence.start : end].text.lower())
+        if known is not None and known[0] == LOCATION:
+            places.append(Span(doc, sentence.start, end, label=LOCATION, kb_id=known[1]))
+    return places
+
+
+def _dateline_place(span: Span, rules: EntityRules) -> Span | None:
+    """The place of an all-capitals dateline ("GENEVA –", "BANDAR SERI BEGAWAN –", "TAWAU,
+    Malaysia"), whatever label the model gave its words: the whole run of capitals is one
+    place, spelled as the gazetteer spells it or else in title case."""
+    doc = span.doc
+    start = span.sent.start
+    end = start
+    while end < len(doc) and doc[end].text not in DASHES and doc[end].text != ",":
+        end += 1
+    words = doc[start:end]
+    if not 1 <= len(words) <= 4 or not (start <= span.start and span.end <= end):
+        return None
+    known = rules.aliases.get(words.text.lower())
+    if known is not None:
+        if known[0] != LOCATION:
+            return None
+        return Span(doc, start, end, label=LOCATION, kb_id=known[1])
+    if not all(t.is_alpha and len(t) > 2 for t in words):
+        return None  # "MR", "AI": initials and acronyms, not a town
+    name = " ".join(t.text.capitalize() for t in words)
+    return Span(doc, start, end, label=LOCATION, kb_id=name)
+
+
+def _is_dateline(span: Span) -> bool:
+    """Whether the span is (part of) an all-capitals dateline opening a paragraph."""
+    doc = span.doc
+    if not all(t.is_upper or not t.is_alpha for t in span) or not span[0].is_sent_start:
+        return False
+    for token in doc[span.end : span.end + 4]:
+        if token.text in DASHES or token.text == ",":
+            return True
+        if not (token.is_upper or token.is_punct):
+            return False
+    return False
+
+
+def _person_of_place(span: Span, rules: EntityRules) -> Span | None:
+    """ "Siti Rahmah Yusof of Brunei": the model's organisation is a person and where they are
+    from; the person is kept (not "Bank of Thailand", whose head word names a body)."""
+    doc = span.doc
+    words = [t.text for t in span]
+    if "of" in words:
+        cut = span.start + words.index("of")
+        tail = doc[cut + 1 : span.end]
+    elif span.end + 1 < len(doc) and doc[span.end].lower_ == "of":
+        cut = span.end  # the model's span stopped at "of" before the ruler's place
+        tail = next(
+            (
+                doc[cut + 1 : cut + 1 + n]
+                for n in (3, 2, 1)
+                if doc[cut + 1 : cut + 1 + n].text.lower() in rules.aliases
+            ),
+            doc[cut + 1 : cut + 2],
+        )
+    else:
+        return None
+    head = doc[span.start : cut]
+    place = rules.aliases.get(tail.text.lower())
+    if (
+        not 2 <= len(head) <= 4
+        or place is None
+        or place[0] != LOCATION
+        or any(t.text in rules.org_head_words for t in head)
+        or not all(t.is_title and t.is_alpha for t in head)
+    ):
+        return None
+    return _person_mention(head, rules)
 
 
 def _person_mention(span: Span, rules: EntityRules) -> Span | None:

@@ -38,6 +38,8 @@ POSSESSIVES = ("'s", "’s")
 DEPARTING = {
     "set", "setting", "sailed", "departed", "departing", "left", "leaving", "flew", "flown",
 }
+# "spent two nights in Hat Yai", "a night in a guesthouse in Mae Sot": a stop on the way
+STAYS = {"night", "nights", "stayed", "spent", "waited"}
 PATH_WORDS = {"along", "down", "up", "onto", "over"}
 # "driven through Shan State before arriving in Tachileik" is one leg
 ARRIVING = {"arriving", "reaching", "landing"}
@@ -123,6 +125,7 @@ class Route:
     leg: int = 0
     continues: bool = False  # the leg says it goes on from an earlier one ("from there", "then")
     open_end: bool = False  # a departure whose end the sentence does not name ("set out from X")
+    tentative: bool = False  # "left X": kept only once a later leg or sentence names the end
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,8 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
             continue
         if word in rules.via_markers:
             return VIA
+        if passed_in and word in STAYS:
+            return ORIGIN  # "a night in a guesthouse in Mae Sot": the next leg starts there
         if word in rules.arrival_end_verbs and previous == "up":
             return DESTINATION  # "ended up in Mae Sot"
         if word in rules.origin_verbs and previous in ("in", "at", "up"):
@@ -453,8 +458,13 @@ def sentence_routes(
                 if mode == "unknown":
                     mode = _mode(words, (), rules)
                 last_mode = mode
+                # "left Yangon" alone may be a life story, not a journey: kept only if a later
+                # leg names where it went.
+                weak = _governing_verb(departed[0]).lower_ in ("left", "leaving")
                 for place in departed:
-                    routes.append(Route(place.kb_id_, "", (), mode, index, leg, open_end=True))
+                    routes.append(
+                        Route(place.kb_id_, "", (), mode, index, leg, open_end=True, tentative=weak)
+                    )
                 pending_origins = []
                 continue
             if clause:
@@ -482,6 +492,10 @@ def sentence_routes(
         if not origins:
             # "trafficked into Cambodia from Vietnam": the origin follows the destination.
             origins = _origins_after(roles, destinations[0][0])
+        if not origins and not pending_origins:
+            # "workers in Nunukan, who were about to be taken to Tawau": where the people
+            # a relative clause describes were is where the journey starts.
+            origins = _where_described_were(destinations[0][0], roles, tokens)
         via = []
         for place, role in roles:
             if role == VIA and place.kb_id_ not in via and _same_movement(place, destinations):
@@ -543,6 +557,44 @@ def _departs(place: Span, rules: RouteRules) -> bool:
     if word.startswith(("fl", "flown")):
         return any(c.lower_ == "out" for c in verb.children)
     return word in DEPARTING
+
+
+def _where_described_were(
+    destination: Span, roles: list[tuple[Span, str | None]], tokens: Tokens
+) -> list[tuple[Span, str | None]]:
+    """The place "in"/"at" which the people were whom a relative clause moves to
+    ``destination`` ("43 workers in Nunukan, who were to be taken by boat to Tawau"); the
+    parser may hang the clause on the place itself."""
+    verb = _governing_verb(destination)
+    for _ in range(3):
+        if verb is None:
+            return []
+        if any(c.dep_ == "aux" and c.lower_ in ("had", "has", "have") for c in verb.children):
+            return []  # "victims in Bangkok who had been smuggled to Mae Sot": already there
+        if verb.dep_ == "relcl" or verb.head is verb:
+            break
+        if verb.dep_ not in ("xcomp", "conj", "acomp"):
+            return []
+        verb = verb.head
+    if verb is None or verb.dep_ != "relcl" or verb.i >= destination.start:
+        return []
+    described = verb.head
+    if described.i in tokens.place_at:
+        marker = described.head
+        while marker.dep_ == "conj" and marker.head is not marker:
+            marker = marker.head  # "in Nunukan, North Kalimantan, who ..."
+        marker = marker.head if marker.i in tokens.place_at else marker
+        if marker.lower_ not in ("in", "at"):
+            return []
+        start = tokens.place_at[described.i]
+        return [(p, ORIGIN) for p, _ in roles if p.start == start]
+    for child in described.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+            for grandchild in child.children:
+                if grandchild.i in tokens.place_at:
+                    start = tokens.place_at[grandchild.i]
+                    return [(p, ORIGIN) for p, _ in roles if p.start == start]
+    return []
 
 
 def _place_ending_at(places: list[Span], at: int, tokens: Tokens) -> Span | None:
@@ -674,7 +726,7 @@ def _hypothetical(place: Span) -> bool:
     if verb is None:
         return False
     for child in verb.children:
-        if child.dep_ == "aux" and child.lower_ in ("could", "might"):
+        if child.dep_ == "aux" and child.lower_ in ("could", "might", "should"):
             return True
         if child.dep_ == "mark" and child.lower_ == "if":
             return True
@@ -827,6 +879,12 @@ def _group(
     return found
 
 
+def _stayed_at(place: Span, tokens: Tokens) -> bool:
+    """ "after a night in a guesthouse in Mae Sot": a stop the journey goes on from."""
+    before = tokens.lower[max(0, place.start - SCAN_WINDOW) : place.start]
+    return "in" in before and any(w in STAYS for w in before)
+
+
 def _recruited_at(place: Span, rules: RouteRules) -> bool:
     """ "Most of the men were recruited in Colombo": where the next sentence's journey starts."""
     token = place.root
@@ -923,13 +981,17 @@ def document_routes(
         carried = []
         if index > 0 and not any(r.sentence == index - 1 for r in found):
             before = sentences[index - 1]
-            carried = [
+            starts = [
                 p
                 for p, role in _roles(
                     places_by_sentence[index - 1], before.start, before.end, tokens, rules
                 )
-                if role == ORIGIN and _recruited_at(p, rules)
+                if role == ORIGIN
             ]
+            carried = [p for p in starts if _recruited_at(p, rules)]
+            stops = [p for p in starts if _stayed_at(p, tokens)]
+            if stops:
+                carried = stops[-1:]  # the last stop is where the next sentence's leg starts
         found.extend(
             sentence_routes(
                 sentence, index, places_by_sentence[index], context, tokens, rules, carried
@@ -968,7 +1030,9 @@ def document_routes(
             else:
                 route = replace(route, origin=last.destination)
         chained.append(route)
-    chained = [r for r in chained if r.origin or r.destination]
+    chained = [r for r in chained if (r.origin or r.destination) and not (
+        r.tentative and not r.destination
+    )]
     leaving = {r.origin for r in chained if r.destination}
     # "left Cox's Bazar ... bound for Malaysia" said elsewhere: the departure is covered
     chained = [r for r in chained if not (r.open_end and not r.destination and r.origin in leaving)]

@@ -331,3 +331,76 @@ def test_police_titles_are_dropped_from_names(analyze):
         "victims through Facebook."
     )
     assert record["PERSON"] == ["Kritsada Kaewchan"]
+
+
+
+def test_a_ministry_owned_by_a_two_word_country_takes_its_demonym(analyze):
+    record = analyze(
+        "Scam compounds in Myanmar still hold foreign workers. Sri Lanka's Ministry of Foreign "
+        f"Affairs said 40 citizens were trapped there. {TRAFFICKING}"
+    )
+    assert "Sri Lankan Ministry of Foreign Affairs" in record["ORG"]
+    assert "Myanmar Ministry of Foreign Affairs" not in record["ORG"]
+
+
+def test_a_body_name_cut_before_trailing_of_the_is_trimmed(analyze):
+    record = analyze(
+        "The Directorate of Criminal Investigation of the Kenyan police arrested two "
+        f"recruitment agents. {TRAFFICKING}"
+    )
+    assert "Directorate of Criminal Investigation" in record["ORG"]
+    assert not any(o.endswith((" of", " the")) for o in record["ORG"])
+
+
+def test_a_ministry_name_with_a_list_of_portfolios_stays_whole(analyze):
+    record = analyze(
+        "The Ministry of Labour, Invalids and Social Affairs of Vietnam warned workers about "
+        f"fake jobs in Cambodia. {TRAFFICKING}"
+    )
+    assert record["ORG"] == ["Vietnamese Ministry of Labour, Invalids and Social Affairs"]
+
+
+def test_a_demonym_before_a_known_body_is_not_an_organisation(analyze):
+    record = analyze(
+        "The Philippine Bureau of Immigration stopped 30 passengers bound for Cambodia. "
+        f"{TRAFFICKING}"
+    )
+    assert "Philippine" not in record["ORG"]
+    assert "Bureau of Immigration" in record["ORG"]
+
+
+def test_an_all_capitals_dateline_is_a_place_not_an_organisation(analyze):
+    record = analyze(
+        f"BANDAR SERI BEGAWAN – Officials met on Thursday to discuss scam centres. {TRAFFICKING}"
+    )
+    assert "Bandar Seri Begawan" in record["LOCATION"]
+    assert not any(o.isupper() for o in record["ORG"])
+
+
+def test_a_known_dateline_the_model_missed_is_found(analyze):
+    record = analyze(f"GENEVA – The agency said it was alarmed by new reports. {TRAFFICKING}")
+    assert "Geneva" in record["LOCATION"]
+
+
+def test_a_person_of_a_place_is_a_person_not_an_organisation(analyze):
+    record = analyze(
+        "The meeting was chaired by Siti Rahmah Yusof of Brunei's Narcotics Control Bureau. "
+        f"{TRAFFICKING}"
+    )
+    assert "Siti Rahmah Yusof" in record["PERSON"]
+    assert not any("Siti" in o for o in record["ORG"])
+
+
+def test_a_people_named_before_a_plural_noun_is_not_an_organisation(analyze):
+    record = analyze(f"Shan migrants described how brokers recruited them. {TRAFFICKING}")
+    assert "Shan" not in record["ORG"]
+
+
+def test_a_legislature_named_alone_is_not_an_organisation(analyze):
+    record = analyze(f"The Senate held a hearing on the trafficking cases. {TRAFFICKING}")
+    assert "Senate" not in record["ORG"]
+
+
+def test_the_us_treasury_is_the_department_of_the_treasury(analyze):
+    record = analyze(f"The US Treasury sanctioned the network's bosses. {TRAFFICKING}")
+    assert "US Department of the Treasury" in record["ORG"]

@@ -567,3 +567,35 @@ def test_a_border_crossing_named_after_the_border_is_the_destination(analyze):
         "Sadao."
     )
     assert pairs(record) == [("Ranong", "Sadao")]
+
+
+def test_people_described_in_a_place_leave_from_there(analyze):
+    record = analyze(
+        "Police stopped 30 trafficking victims in Batam, who were about to be taken by ferry "
+        "to Johor Bahru."
+    )
+    assert pairs(record) == [("Batam", "Johor Bahru")]
+
+
+def test_people_who_had_already_been_moved_do_not_leave_from_where_they_are(analyze):
+    record = analyze(
+        "Police found 30 trafficking victims at a hotel in Bangkok who had been smuggled to "
+        "Mae Sot."
+    )
+    assert ("Bangkok", "Mae Sot") not in pairs(record)
+
+
+def test_a_night_stop_is_where_the_next_sentence_leg_starts(analyze):
+    record = analyze(
+        "The trafficked men spent a night in a guesthouse in Sadao. A pick-up then carried "
+        "them to Padang Besar."
+    )
+    assert pairs(record) == [("Sadao", "Padang Besar")]
+
+
+def test_who_should_go_somewhere_is_not_a_journey(analyze):
+    record = analyze(
+        "Officials at the trafficking meeting disagreed on which agency should go into "
+        "Myawaddy first."
+    )
+    assert record["ROUTES"] == []
