@@ -408,6 +408,9 @@ def sentence_routes(
         # "Ministers met in Jakarta and said ... moved people to Laos": where officials met
         # is not where the people left from.
         origins = [(p, r) for p, r in origins if not _moved_officials(p, rules)]
+        # "the victims, most of them from Kenya, were flown to Bangkok": where people come
+        # from, said between commas with no verb, is not where the leg starts.
+        origins = [(p, r) for p, r in origins if not _described_between_commas(p, tokens)]
         # "..., and across the river into Myawaddy, where they were held": no verb before
         # the destination continues the journey of the leg before.
         until = destinations[0][0].start if destinations else end
@@ -418,7 +421,7 @@ def sentence_routes(
         )
         # A leg moves people itself, or continues one that did ("then on to Bangkok").
         # "..., and ended up in Mae Sot": an arrival ends the journey the sentence began.
-        arrives = any(w in rules.arrival_end_verbs for w in leg_words)
+        arrives = any(w in rules.arrival_end_verbs or w in rules.entry_verbs for w in leg_words)
         moving = leg_triggered or (triggered and (verbless or arrives))
         triggered = triggered or leg_triggered
         # Goods are what is moved, named before where it goes ("moved their operations to
@@ -444,7 +447,12 @@ def sentence_routes(
                     routes.append(Route(place.kb_id_, "", (), mode, index, leg))
                 pending_origins = []
                 continue
-            if border_at is not None and not origins and not blocked:
+            # What happens after the leg (", where they were handed to armed men") says
+            # nothing of whether the leg itself was a return.
+            blocked_here = any(
+                w.startswith(rules.blockers) for w in tokens.lower[segment[0] : end]
+            )
+            if border_at is not None and not origins and not blocked_here:
                 # "..., and were then put on a bus to the border": the leg goes on from where
                 # the one before it ended (chained in ``document_routes``).
                 mode = _mode(leg_words, (), rules)
@@ -452,7 +460,11 @@ def sentence_routes(
                 routes.append(Route("", "", (), mode, index, leg, True, open_end=True))
                 continue
             departed = [p for p, _ in origins if _departs(p, rules)]
-            if departed and not blocked and not _group(roles, DESTINATION):
+            passed = [p for p, r in roles if r == VIA]
+            if not departed and passed and leg_triggered:
+                # "moved them onward from Bangkok through Laos": an origin and a way, no end
+                departed = [p for p, _ in origins if p.start < passed[0].start]
+            if departed and not blocked_here and not _group(roles, DESTINATION):
                 # "a second boat that set out from Rakhine State is still missing"
                 mode = _mode(leg_words, (), rules)
                 if mode == "unknown":
@@ -461,10 +473,10 @@ def sentence_routes(
                 # "left Yangon" alone may be a life story, not a journey: kept only if a later
                 # leg names where it went.
                 weak = _governing_verb(departed[0]).lower_ in ("left", "leaving")
+                way = tuple(p.kb_id_ for p in passed if p.start > departed[-1].start)
                 for place in departed:
-                    routes.append(
-                        Route(place.kb_id_, "", (), mode, index, leg, open_end=True, tentative=weak)
-                    )
+                    route = Route(place.kb_id_, "", way, mode, index, leg, open_end=True)
+                    routes.append(replace(route, tentative=weak))
                 pending_origins = []
                 continue
             if clause:
@@ -595,6 +607,26 @@ def _where_described_were(
                     start = tokens.place_at[grandchild.i]
                     return [(p, ORIGIN) for p, _ in roles if p.start == start]
     return []
+
+
+def _described_between_commas(place: Span, tokens: Tokens) -> bool:
+    """Whether "from <place>" sits in a verbless aside between commas ("the recruits, all from
+    Java, were taken to Batam"); not "from Vietnam, Laos and Cambodia" (a list)."""
+    lower, tag = tokens.lower, tokens.tag
+    if place.start < 1 or lower[place.start - 1] != "from":
+        return False
+    if place.end >= len(lower) or lower[place.end] != ",":
+        return False
+    if place.end + 1 in tokens.place_at or (
+        place.end + 1 < len(lower) and lower[place.end + 1] in ("and", "or")
+    ):
+        return False  # a list of places goes on
+    i = place.start - 2
+    while i >= 0 and lower[i] != ",":
+        if tag[i].startswith("VB") or tokens.punct[i]:
+            return False
+        i -= 1
+    return i >= 0 and place.start - 1 - i <= 5
 
 
 def _place_ending_at(places: list[Span], at: int, tokens: Tokens) -> Span | None:
@@ -822,7 +854,7 @@ def _unnamed_border(start: int, end: int, tokens: Tokens) -> int | None:
     """Where a leg goes "to the border" (or "to the Thai border") without naming a place."""
     lower, tag = tokens.lower, tokens.tag
     for i in range(start, end - 2):
-        if lower[i] not in ("to", "towards"):
+        if lower[i] not in ("to", "towards", "toward"):
             continue
         # "to the border", "to the Thai border", "to a house near the border"
         for j in range(i + 1, min(end, i + 7)):

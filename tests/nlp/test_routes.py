@@ -599,3 +599,31 @@ def test_who_should_go_somewhere_is_not_a_journey(analyze):
         "Myawaddy first."
     )
     assert record["ROUTES"] == []
+
+
+def test_reaching_a_place_ends_the_journey_the_sentence_began(analyze):
+    record = analyze(
+        "The smugglers' boat sailed from Sittwe with 90 refugees and reached Langkawi "
+        "after twelve days."
+    )
+    assert pairs(record) == [("Sittwe", "Langkawi")]
+
+
+def test_where_people_come_from_said_in_an_aside_is_not_the_origin(analyze):
+    record = analyze(
+        "The trafficking victims, most of them from Uganda, had been flown to Bangkok."
+    )
+    assert pairs(record) == [("", "Bangkok")]
+
+
+def test_an_origin_and_a_way_through_make_a_route_with_no_named_end(analyze):
+    record = analyze("Smugglers moved the trafficked men onward from Bangkok through Laos.")
+    assert routes(record) == [("Bangkok", "", ("Laos",), "unknown")]
+
+
+def test_what_happens_after_reaching_the_border_does_not_block_the_leg(analyze):
+    record = analyze(
+        "The trafficked men flew from Addis Ababa to Bangkok and were then moved overland "
+        "toward the border, where they were handed to armed men."
+    )
+    assert ("Bangkok", "") in pairs(record)
