@@ -56,7 +56,15 @@ import neo4j
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.analysis import RelationSummary, build_graph, shortest_path_edges
-from graph.batch import OPEN_ROUTES, fold, merged_aliases, normalise_batch
+from graph.batch import (
+    NO_FIGURES,
+    OPEN_ROUTES,
+    Figures,
+    fold,
+    merged_aliases,
+    normalise_batch,
+    updated_figures,
+)
 from graph.embedded import NEIGHBOURHOOD_EVIDENCE, PATH_EVIDENCE, PROFILE_DOCUMENTS
 from graph.model import (
     DocumentSummary,
@@ -729,14 +737,18 @@ def _upsert(tx, batch: GraphBatch) -> None:
     touched_edges: dict[str, tuple[str, str, str]] = {}
 
     # What these documents contributed before goes; the batch is their whole contribution.
-    touched_entities.update(r[0] for r in tx.run(
-        "MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE d.id IN $ids RETURN DISTINCT e.key",
-        ids=doc_ids))
+    taken_entities = {
+        key: Figures(count, documents, first, last)
+        for key, count, documents, first, last in tx.run(
+            "MATCH (d:Document)-[m:MENTIONS]->(e:Entity) WHERE d.id IN $ids "
+            "RETURN e.key, sum(m.count), count(m), min(m.date), max(m.date)", ids=doc_ids)}
+    touched_entities.update(taken_entities)
     for edge, type_, source, target in tx.run(
         "MATCH (v:Evidence) WHERE v.doc_id IN $ids "
         "RETURN DISTINCT v.edge, v.type, v.source, v.target", ids=doc_ids):
         touched_edges[edge] = (type_, source, target)
         touched_entities.update((source, target))
+    taken_edges = set(touched_edges)
     tx.run("MATCH (d:Document)-[m:MENTIONS]->() WHERE d.id IN $ids DELETE m", ids=doc_ids)
     tx.run("MATCH (v:Evidence) WHERE v.doc_id IN $ids DETACH DELETE v", ids=doc_ids)
     tx.run("MATCH (o:OpenRoute) WHERE o.doc_id IN $ids DETACH DELETE o", ids=doc_ids)
@@ -810,8 +822,13 @@ def _upsert(tx, batch: GraphBatch) -> None:
                "target": r.target, "mode": r.mode, "via": list(r.via), "sentence": r.sentence,
                "date": r.date} for r in batch.extra.get(OPEN_ROUTES, ())])
 
-    _refresh_edges(tx, touched_edges)
-    _refresh_entities(tx, touched_entities)
+    # Edges a document took rows back from are recomputed; the others (all of them when
+    # only new documents arrive) move by what the batch added.
+    _refresh_edges(tx, {edge: ends for edge, ends in touched_edges.items()
+                        if edge in taken_edges})
+    _add_to_edges(tx, [row for edge, row in _edge_additions(batch).items()
+                       if edge not in taken_edges])
+    _update_entities(tx, touched_entities, taken_entities, _entity_additions(batch))
     tx.run("MERGE (m:GraphMeta {name: $name}) SET m.version = coalesce(m.version, 0) + 1 "
            "WITH m MERGE (w:GraphMeta {name: $writer}) "
            "SET w.high_water_mark = coalesce($mark, w.high_water_mark, 0)",
@@ -842,6 +859,81 @@ def _refresh_edges(tx, touched: dict[str, tuple[str, str, str]]) -> None:
         "FOREACH (_ IN CASE WHEN row.weight > 0 THEN [1] ELSE [] END | "
         "  SET r.weight = row.weight, r.dates = row.dates, r.first_seen = row.first, "
         "  r.last_seen = row.last, r.via = row.via)", rows=rows)
+
+
+def _entity_additions(batch: GraphBatch) -> dict[str, Figures]:
+    """Per entity, what a normalised batch's mentions add up to."""
+    rows: dict[str, list] = {}
+    for m in batch.mentions:
+        row = rows.setdefault(m.entity, [0, 0, m.date, m.date])
+        row[0] += m.count
+        row[1] += 1
+        row[2], row[3] = min(row[2], m.date), max(row[3], m.date)
+    return {key: Figures(*row) for key, row in rows.items()}
+
+
+def _edge_additions(batch: GraphBatch) -> dict[str, dict]:
+    """Per edge, what a normalised batch's evidence adds, as parameters of ``_add_to_edges``."""
+    rows: dict[str, dict] = {}
+    for ev in batch.evidence:
+        edge = edge_id(ev.type, ev.source, ev.target, ev.mode)
+        row = rows.setdefault(edge, {"edge": edge, "source": ev.source, "target": ev.target,
+                                     "dates": [], "via": set()})
+        row["dates"].append(ev.date)
+        row["via"].update(ev.via)
+    for row in rows.values():
+        row["dates"].sort()
+        row["via"] = sorted(row["via"])
+        row["first"], row["last"] = row["dates"][0], row["dates"][-1]
+    return rows
+
+
+def _add_to_edges(tx, rows: list[dict]) -> None:
+    """Move edges' figures by new evidence, on the server: the sorted date list takes the new
+    dates at its end when they are no earlier than its last (news arrives in date order),
+    else it is sorted again; nothing else of the edge is read."""
+    if not rows:
+        return
+    tx.run(
+        "UNWIND $rows AS row MATCH (s:Entity {key: row.source})-[r]->(t:Entity {key: row.target})"
+        " WHERE r.edge = row.edge "
+        "SET r.weight = r.weight + size(row.dates), "
+        "r.first_seen = CASE WHEN coalesce(r.first_seen, '') = '' OR row.first < r.first_seen "
+        "  THEN row.first ELSE r.first_seen END, "
+        "r.last_seen = CASE WHEN coalesce(r.last_seen, '') < row.last THEN row.last "
+        "  ELSE r.last_seen END, "
+        "r.via = COLLECT { UNWIND coalesce(r.via, []) + row.via AS v "
+        "  RETURN DISTINCT v ORDER BY v }, "
+        "r.dates = CASE WHEN size(r.dates) = 0 OR r.dates[-1] <= row.first "
+        "  THEN r.dates + row.dates "
+        "  ELSE COLLECT { UNWIND r.dates + row.dates AS d RETURN d ORDER BY d } END", rows=rows)
+
+
+def _update_entities(tx, touched: set[str], taken: dict[str, Figures],
+                     added: dict[str, Figures]) -> None:
+    """Move entities' figures by what the batch took and added (``updated_figures``),
+    recompute those a delta cannot settle, and drop entities nothing refers to any more."""
+    keys = sorted(touched | set(taken) | set(added))
+    changed = sorted(set(taken) | set(added))
+    stored = {
+        key: Figures(mentions or 0, documents or 0, first or "", last or "")
+        for key, mentions, documents, first, last in tx.run(
+            "MATCH (e:Entity) WHERE e.key IN $keys "
+            "RETURN e.key, e.mentions, e.documents, e.first_seen, e.last_seen", keys=changed)}
+    rows, recompute = [], set()
+    for key in changed:
+        figures = updated_figures(stored.get(key, NO_FIGURES), taken.get(key), added.get(key))
+        if figures is None:
+            recompute.add(key)
+        else:
+            rows.append({"key": key, "mentions": figures.count, "documents": figures.documents,
+                         "first": figures.first, "last": figures.last})
+    tx.run("UNWIND $rows AS row MATCH (e:Entity {key: row.key}) "
+           "SET e.mentions = row.mentions, e.documents = row.documents, "
+           "e.first_seen = row.first, e.last_seen = row.last", rows=rows)
+    _refresh_entities(tx, recompute)
+    tx.run("UNWIND $keys AS key MATCH (e:Entity {key: key}) "
+           "WHERE e.documents = 0 AND NOT EXISTS { (e)--(:Entity) } DETACH DELETE e", keys=keys)
 
 
 def _refresh_entities(tx, keys: set[str]) -> None:

@@ -156,10 +156,10 @@ def queries(store) -> tuple:
     )
 
 
-@settings(max_examples=6, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(batches=st.lists(st.sampled_from(("d0", "d1", "d2")).flatmap(document_batch),
-                        min_size=1, max_size=5))
+@given(batches=st.lists(st.sampled_from(("d0", "d1", "d2", "d3", "d4")).flatmap(document_batch),
+                        min_size=1, max_size=6))
 def test_any_sequence_of_batches_gives_the_embedded_store_s_answers(store, batches):
     store.clear()
     with tempfile.TemporaryDirectory() as tmp:
@@ -171,5 +171,33 @@ def test_any_sequence_of_batches_gives_the_embedded_store_s_answers(store, batch
                 embedded.upsert(batch)
                 store.upsert(batch)
             assert queries(store) == queries(embedded)
+        finally:
+            embedded.close()
+
+
+def test_evidence_arriving_out_of_date_order_keeps_a_hub_edge_s_figures(store):
+    # Each document adds two pieces of evidence to one edge; one batch arrives out of date
+    # order (its dates go first), the others after it in order (theirs go at the end).
+    dates = ("2024-02-01", "2024-01-01", "2024-03-01", "2024-03-01", "2024-03-15")
+    store.clear()
+    with tempfile.TemporaryDirectory() as tmp:
+        embedded = EmbeddedGraphStore(Path(tmp) / "graph.sqlite")
+        try:
+            for number, date in enumerate(dates):
+                doc_id = f"hub{number}"
+                batch = GraphBatch(
+                    documents=(DocumentRow(id=doc_id, title=doc_id, url="u", source="s",
+                                           published=date, relevant=True),),
+                    mentions=(MentionRow(doc_id, "LOCATION:A", 2, date),),
+                    evidence=tuple(EvidenceRow("ROUTE", "LOCATION:A", "LOCATION:B", "sea",
+                                               (f"V{number % 2}",), doc_id, index,
+                                               f"sentence {index}", date) for index in (0, 1)),
+                    high_water_mark=number + 1)
+                embedded.upsert(batch)
+                store.upsert(batch)
+            assert queries(store) == queries(embedded)
+            [edge] = store.edges(since="2024-02-01", until="2024-03-10")
+            assert (edge.weight, edge.first_seen, edge.last_seen) == (6, "2024-02-01",
+                                                                      "2024-03-01")
         finally:
             embedded.close()
