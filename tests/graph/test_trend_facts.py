@@ -206,3 +206,16 @@ def test_any_corpus_gives_the_same_report_both_ways(tmp_path_factory, docs, a, b
         since, until = sorted((on(a), on(b)))
         fast, slow = both_reports(store, since, until, listed)
         assert fast == slow
+
+
+def test_per_day_counts_of_a_batch_read_only_its_documents_rows(tmp_path):
+    # A scan here made every upsert read the whole store: builds slowed as the store grew.
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(build_corpus().batch())
+        statement = EmbeddedGraphStore._TREND_DAYS.format(
+            docs="IN (SELECT value FROM json_each(?))")
+        plan = [row[3] for row in store._db.execute(f"EXPLAIN QUERY PLAN {statement}",
+                                                    ('["d1"]',) * 3)]
+    scans = [step for step in plan if step.startswith("SCAN")
+             and not step.startswith(("SCAN json_each", "SCAN p"))]
+    assert scans == [], plan
