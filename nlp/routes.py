@@ -485,6 +485,7 @@ def sentence_routes(
                 passed = [p for p, r in roles if r == VIA and not _is_water(p, rules)]
                 pending_origins = [p for p, _ in origins] or passed or pending_origins
             continue
+        first_destination = destinations[0][0].start
         if blocked:
             destinations = [(p, r) for p, r in destinations if _not_a_return(p, rules, segment)]
         # "The delegation travelled to Naypyidaw to discuss the trafficking of workers"
@@ -499,6 +500,16 @@ def sentence_routes(
         destinations = [(p, r) for p, r in destinations if not _goes_back(p)]
         if not destinations:
             continue
+        if not origins and destinations[0][0].start != first_destination:
+            # "told they were going to Singapore, but were driven from Johor Bahru to Kuala
+            # Lumpur": the origins belong to the destination that is left.
+            origins = [
+                (p, r)
+                for p, r in _group(roles, ORIGIN, before=destinations[0][0])
+                if p.start > first_destination
+                and not _moved_officials(p, rules)
+                and not _described_between_commas(p, tokens)
+            ]
         if origins and not _in_same_clause(origins[0][0], destinations[0][0]):
             origins = []
         if not origins:
@@ -745,10 +756,17 @@ def _believed(place: Span, rules: RouteRules) -> bool:
             return False
         if verb.dep_ in ("ccomp", "xcomp", "advcl") and verb.head.lower_ in rules.belief_verbs:
             return True
+        if verb.dep_ == "ccomp" and _told_passive(verb.head):
+            return True  # "they had been told they were going to Singapore": a promise
         if verb.dep_ not in ("ccomp", "xcomp", "conj", "aux"):
             return False
         verb = verb.head
     return False
+
+
+def _told_passive(verb: Any) -> bool:
+    """ "were told", "had been told": what people were told, not what happened to them."""
+    return verb.lower_ == "told" and any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
 
 
 def _hypothetical(place: Span) -> bool:

@@ -627,3 +627,18 @@ def test_what_happens_after_reaching_the_border_does_not_block_the_leg(analyze):
         "toward the border, where they were handed to armed men."
     )
     assert ("Bangkok", "") in pairs(record)
+
+
+def test_where_people_were_told_they_were_going_is_not_a_route(analyze):
+    record = analyze(
+        "The trafficked women had been told they were going to Singapore for hotel work."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_the_origin_goes_with_the_destination_left_after_a_promise(analyze):
+    record = analyze(
+        "The trafficked women had been told they were going to Singapore, but were instead "
+        "driven from Johor Bahru to Kuala Lumpur."
+    )
+    assert pairs(record) == [("Johor Bahru", "Kuala Lumpur")]
