@@ -40,6 +40,8 @@ DEPARTING = {
 }
 # "spent two nights in Hat Yai", "a night in a guesthouse in Mae Sot": a stop on the way
 STAYS = {"night", "nights", "stayed", "spent", "waited"}
+# "boarded a trawler for Malaysia": the vessel's destination is the people's
+BOARDING = {"boarded", "boarding", "board", "put"}
 PATH_WORDS = {"along", "down", "up", "onto", "over"}
 # "driven through Shan State before arriving in Tachileik" is one leg
 ARRIVING = {"arriving", "reaching", "landing"}
@@ -341,8 +343,14 @@ def _role_by_attachment(place: Span, rules: RouteRules) -> str | None:
     verb = _attached_verb(marker).lower_
     if marker.lower_ in ("in", "at") and verb in rules.origin_verbs:
         return ORIGIN
-    departing = verb in rules.departure_verbs or verb in rules.destination_bound
+    departing = (
+        verb in rules.departure_verbs or verb in rules.destination_bound or verb in BOARDING
+    )
     if marker.lower_ == "for" and departing:
+        return DESTINATION
+    vehicle = marker.head  # "a trawler for Malaysia", "the bus for Mae Sot"
+    vessel = vehicle.tag_.startswith("NN") and rules.is_trigger(vehicle.lower_)
+    if marker.lower_ == "for" and vessel:
         return DESTINATION
     return None
 
@@ -853,6 +861,8 @@ def _origins_after(
     attached = marker.head
     if attached == verb or destination.start <= attached.i < destination.end:
         return found
+    if attached == destination.root.head.head and attached.tag_.startswith("NN"):
+        return found  # "a trawler for Malaysia from Teknaf": both hang on the vessel
     return []
 
 
@@ -963,11 +973,17 @@ def _with_references(
 ) -> list[list[Span]]:
     """Each sentence's places plus "the compound", "the zone", "the park" standing for the
     compound or zone the document named before ("taken across the river into the zone")."""
-    if not rules.reference_nouns or not rules.compounds:
-        return places_by_sentence
+    if not rules.reference_nouns or not any(
+        p.kb_id_ in rules.compounds for group in places_by_sentence for p in group
+    ):
+        return places_by_sentence  # no compound named: nothing to refer back to
     named: list[Span] = []
     result: list[list[Span]] = []
     for sentence, places in zip(sentences, places_by_sentence, strict=True):
+        if not any(p.kb_id_ in rules.compounds for p in named):
+            named.extend(places)
+            result.append(places)
+            continue
         added: list[Span] = []
         covered = {i for p in places for i in range(p.start, p.end)}
         for token in sentence:

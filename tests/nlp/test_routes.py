@@ -642,3 +642,18 @@ def test_the_origin_goes_with_the_destination_left_after_a_promise(analyze):
         "driven from Johor Bahru to Kuala Lumpur."
     )
     assert pairs(record) == [("Johor Bahru", "Kuala Lumpur")]
+
+
+def test_a_vessel_for_a_place_takes_people_there(analyze):
+    record = analyze(
+        "Rohingya refugees paid smugglers who put them on a trawler for Malaysia from Teknaf."
+    )
+    assert pairs(record) == [("Teknaf", "Malaysia")]
+
+
+def test_boarding_a_boat_for_a_place_continues_the_journey(analyze):
+    record = analyze(
+        "The smugglers ferried the refugees across the Naf River from Maungdaw to Teknaf, "
+        "where they boarded a trawler for Malaysia."
+    )
+    assert pairs(record) == [("Maungdaw", "Teknaf"), ("Teknaf", "Malaysia")]
