@@ -299,6 +299,20 @@ def pseudonym_matcher(vocab: Vocab) -> Matcher:
     return matcher
 
 
+def _followed_by_age(doc: Doc, first: int) -> bool:
+    """ "Bikash, 23, which is not his real name": a name with an age is a person's, whatever
+    kind of entity the model took the word for (gazetteer places never reach here)."""
+    at = first + 2
+    return (
+        at + 1 < len(doc)
+        and doc[first + 1].text == ","
+        and doc[at].is_digit
+        and len(doc[at].text) == 2
+        and 12 <= int(doc[at].text) <= 90
+        and doc[at + 1].text == ","
+    )
+
+
 def given_names(
     doc: Doc,
     matcher: Matcher,
@@ -323,7 +337,11 @@ def given_names(
             strong = (first > 0 and doc[first - 1].lower_ in ("said", "says", "told")) or (
                 end - start > 3 and doc[start + 2].lower_ in ("a", "an")
             )
-            strong = strong or match_id == with_prefix
+            # "Wang, 31," where the model knows "Wang Xing": the full name is found elsewhere.
+            aged = _followed_by_age(doc, first) and not any(
+                doc[i].text == token.text for i in model_people
+            )
+            strong = strong or match_id == with_prefix or aged
             if (first in model_people and match_id != with_prefix) or (
                 first in other_entities and not strong
             ):

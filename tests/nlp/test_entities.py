@@ -404,3 +404,20 @@ def test_a_legislature_named_alone_is_not_an_organisation(analyze):
 def test_the_us_treasury_is_the_department_of_the_treasury(analyze):
     record = analyze(f"The US Treasury sanctioned the network's bosses. {TRAFFICKING}")
     assert "US Department of the Treasury" in record["ORG"]
+
+
+def test_a_name_given_an_age_is_a_person_even_if_the_model_calls_it_a_place(analyze):
+    record = analyze(
+        "Bikash, 23, which is not his real name, paid a manpower agent in Kathmandu. "
+        f"{TRAFFICKING}"
+    )
+    assert "Bikash" in record["PERSON"]
+    assert "Bikash" not in record["LOCATION"]
+
+
+def test_a_surname_with_an_age_does_not_hide_the_full_name(analyze):
+    record = analyze(
+        "The actor Wang Xing vanished near the border. Wang, 31, had been promised a film "
+        f"role. {TRAFFICKING}"
+    )
+    assert "Wang Xing" in record["PERSON"]
