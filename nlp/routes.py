@@ -219,6 +219,8 @@ def _role(place: Span, leg_start: int, tokens: Tokens, rules: RouteRules) -> str
             continue
         if word in rules.via_markers:
             return VIA
+        if passed_in and word == "ashore":
+            return DESTINATION  # "the refugees were brought ashore in Aceh"
         if passed_in and word in STAYS:
             return ORIGIN  # "a night in a guesthouse in Mae Sot": the next leg starts there
         if word in rules.arrival_end_verbs and previous == "up":

@@ -657,3 +657,20 @@ def test_boarding_a_boat_for_a_place_continues_the_journey(analyze):
         "where they boarded a trawler for Malaysia."
     )
     assert pairs(record) == [("Maungdaw", "Teknaf"), ("Teknaf", "Malaysia")]
+
+
+def test_a_smuggling_route_between_two_places_is_a_route(analyze):
+    record = analyze("The main people-smuggling route runs from Zamboanga City to Sandakan.")
+    assert pairs(record) == [("Zamboanga City", "Sandakan")]
+
+
+def test_a_trade_route_is_not_a_route(analyze):
+    record = analyze(
+        "Trade routes from Vietnam to China carried rice while trafficking gangs grew."
+    )
+    assert record["ROUTES"] == []
+
+
+def test_brought_ashore_in_a_place_is_the_destination(analyze):
+    record = analyze("The smuggled Rohingya refugees were brought ashore in Aceh by fishermen.")
+    assert pairs(record) == [("", "Aceh")]
