@@ -772,7 +772,8 @@ def _from_model(
         # "Golden Lotus Park": a named compound the gazetteers do not know yet.
         return Span(doc, span.start, span.end, label=LOCATION, kb_id=text)
     if label == "ORG":
-        return _org_mention(span, text, previous, rules, out)
+        span = _run_on_name(span)
+        return _org_mention(span, _clean_text(span), previous, rules, out)
     return _person_mention(span, rules)
 
 
@@ -825,6 +826,24 @@ def _org_mention(
             text = f"{rules.demonyms[country]} {text}"
     label = RECRUITER if _is_recruiter_org(span, rules) else ORG
     return Span(doc, span.start, span.end, label=label, kb_id=text)
+
+
+def _run_on_name(span: Span) -> Span:
+    """The model's organisation with the proper-noun words it left off its end ("the Office of
+    the Attorney" + "General"), up to the first word that is not part of a name."""
+    doc = span.doc
+    end = span.end
+    while (
+        end < len(doc)
+        and end - span.start < 10
+        and doc[end].tag_ == "NNP"
+        and doc[end].is_title
+        and doc[end].is_alpha
+        and not doc[end].ent_type_
+        and not doc[end].is_sent_start
+    ):
+        end += 1
+    return span if end == span.end else doc[span.start : end]
 
 
 def _listed_name_before(span: Span, out: list[Span]) -> Span | None:

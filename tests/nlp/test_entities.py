@@ -421,3 +421,11 @@ def test_a_surname_with_an_age_does_not_hide_the_full_name(analyze):
         f"role. {TRAFFICKING}"
     )
     assert "Wang Xing" in record["PERSON"]
+
+
+def test_a_body_name_the_model_cut_short_takes_its_last_proper_noun(analyze):
+    record = analyze(
+        "The Office of the Attorney General in Bangkok said it would appeal the verdict. "
+        f"{TRAFFICKING}"
+    )
+    assert "Office of the Attorney General" in record["ORG"]
