@@ -66,15 +66,18 @@ def relevance_model() -> RelevanceModel:
     return load_relevance_model()
 
 
-def score_relevance(text: str, mentions: Iterable[LabelledName], routes: int = 0) -> float:
+def score_relevance(text: str, mentions: Iterable[LabelledName], routes: int = 0,
+                    model_score: float | None = None) -> float:
     """Relevance in [0, 1]: the classifier's probability, raised by strong extracted evidence.
 
     The classifier reads the whole text and decides most documents; a short
     text naming a smuggling route or a crime type gives it too few words, and
-    there the evidence found by extraction carries the decision.
+    there the evidence found by extraction carries the decision. ``model_score``
+    is the classifier's probability when the caller scored a batch at once.
     """
-    model_score = float(relevance_model().score([text])[0])
-    return round(max(model_score, evidence_score(text, mentions, routes)), 4)
+    if model_score is None:
+        model_score = relevance_model().score([text])[0]
+    return round(max(float(model_score), evidence_score(text, mentions, routes)), 4)
 
 
 def is_relevant(score: float) -> bool:

@@ -36,3 +36,16 @@ def test_short_text_with_a_smuggling_route_is_relevant_though_the_classifier_dou
     text = "Smugglers took the refugees by boat from Cox's Bazar to Malaysia."
     assert relevance_model().score([text])[0] < relevance_threshold()
     assert extract(text).relevant
+
+
+def test_texts_scored_in_one_batch_score_as_they_do_one_at_a_time(extractor):
+    texts = [
+        "Recruiters lured 40 workers to scam compounds in Myawaddy, where they were victims "
+        "of human trafficking and forced to run romance scams.",
+        "Floodwaters from the Mekong River inundated parts of Vientiane this week.",
+        "Boats left Cox's Bazar for Malaysia carrying Rohingya refugees.",
+        "The central bank held its policy rate steady on Thursday.",
+    ]
+    batched = [doc._.scamtrace_relevance for doc in extractor.nlp.pipe(texts, batch_size=3)]
+    alone = [extractor.nlp(text)._.scamtrace_relevance for text in texts]
+    assert batched == alone and len(set(batched)) == len(texts)
