@@ -6,13 +6,16 @@ each step in its own process so that its peak memory (ru_maxrss) is its
 own. Prints documents per second (wall and CPU) and peak memory per step,
 and the store's size on disk. Then, on the same stored texts, it runs the
 extractor beside the bare spaCy model (``spacy.load(model).pipe``) and the
-extractor with ``n_process=2``, and prints the ratios. The last line is
-one JSON object of all figures.
+extractor with ``n_process=2``, in rounds whose order rotates, and prints
+the medians' ratios. The last line is one JSON object of all figures.
 
     python benchmarks/pipeline_scale.py --n N [--quick] [--seed 1] [--sample K]
-                                        [--n-process P] [--keep DIR]
+                                        [--rounds R] [--n-process P] [--keep DIR]
+                                        [--compare-again]
 
---quick is N=1,000 and a 200-text comparison sample. --n-process sets the
+--quick is N=1,000 and a 200-text comparison sample, one round (default 3).
+--compare-again redoes the comparison of a kept run (the earlier one is kept
+under "superseded"). --n-process sets the
 extract step's spaCy processes (default 1). --keep DIR writes the feeds and
 the data directory under DIR and leaves them there, so the incremental and
 query benchmarks can start from the same store (``--from DIR``).
@@ -34,6 +37,7 @@ import os
 import resource
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -174,8 +178,10 @@ def combine(segments: list[dict]) -> dict:
             "complete": segments[-1]["complete"], "segments": len(segments)}
 
 
-def compare_extraction(home: Path, feeds: Path, sample: int) -> dict:
-    """Extractor beside bare nlp.pipe (same model, same texts), and with n_process=2."""
+def compare_extraction(home: Path, feeds: Path, sample: int, rounds: int) -> dict:
+    """Extractor beside bare nlp.pipe (same model, same texts), and with n_process=2:
+    ``rounds`` rounds, the order rotated each round so that a neighbour's burst does not
+    favour one side; medians. The two-process figure includes starting the workers."""
     import spacy
 
     from ingest.store import DocumentStore
@@ -190,26 +196,33 @@ def compare_extraction(home: Path, feeds: Path, sample: int) -> dict:
     words = sum(len(t.split()) for t in texts)
     bare = spacy.load(config.nlp.model)
     ours = Extractor(config.nlp)
+    two = Extractor(open_config(home, feeds, n_process=2).nlp)
     list(bare.pipe(texts[:8]))
     list(ours.extract(items[:8]))
+    batch = config.nlp.batch_size
+    runs = {"bare_pipe": lambda: list(bare.pipe(texts, batch_size=batch)),
+            "extractor": lambda: list(ours.extract(items)),
+            "extractor_n_process_2": lambda: list(two.extract(items))}
+    spent: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    names = list(runs)
+    for round_number in range(rounds):
+        for name in names[round_number % 3:] + names[:round_number % 3]:
+            wall, cpu = time.perf_counter(), time.process_time()
+            runs[name]()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            spent[name].append((wall, cpu))
+            print(f"  round {round_number + 1} {name:22} {len(texts) / wall:8.1f} docs/s wall "
+                  f"(parent CPU {cpu:.1f} s, load {os.getloadavg()[0]:.1f})", flush=True)
     figures: dict[str, dict] = {}
-
-    def timed(name: str, run) -> None:
-        wall, cpu = time.perf_counter(), time.process_time()
-        run()
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    for name, times in spent.items():
+        wall = statistics.median(w for w, _ in times)
+        cpu = statistics.median(c for _, c in times)
         figures[name] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
                          "docs_per_s": round(len(texts) / wall, 1),
                          "words_per_s": round(words / wall)}
-        print(f"  {name:22} {len(texts) / wall:8.1f} docs/s wall, {words / wall:9,.0f} words/s "
-              f"(parent CPU {cpu:.1f} s)", flush=True)
-
-    batch = config.nlp.batch_size
-    timed("bare_pipe", lambda: list(bare.pipe(texts, batch_size=batch)))
-    timed("extractor", lambda: list(ours.extract(items)))
-    two = Extractor(open_config(home, feeds, n_process=2).nlp)
-    timed("extractor_n_process_2", lambda: list(two.extract(items)))
-    return {"texts": len(texts), "words": words, **figures,
+        print(f"  median {name:22} {len(texts) / wall:8.1f} docs/s wall, {words / wall:9,.0f} "
+              f"words/s", flush=True)
+    return {"texts": len(texts), "words": words, "rounds": rounds, **figures,
             "extractor_vs_bare": round(figures["extractor"]["wall_s"]
                                        / figures["bare_pipe"]["wall_s"], 2),
             "n_process_2_speedup": round(figures["extractor"]["wall_s"]
@@ -248,6 +261,10 @@ def main() -> None:
                         help="spaCy processes for the extract step (default 1)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="write feeds and data directory under DIR and keep them")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="rounds of the extraction comparison (default 3; quick 1)")
+    parser.add_argument("--compare-again", action="store_true",
+                        help="redo the extraction comparison of a kept run")
     parser.add_argument("--step", choices=(*STEPS, "compare"), help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--feeds", type=Path, help=argparse.SUPPRESS)
@@ -255,7 +272,7 @@ def main() -> None:
 
     if args.step:  # child process: one step, one JSON line
         if args.step == "compare":
-            result = compare_extraction(args.home, args.feeds, args.sample)
+            result = compare_extraction(args.home, args.feeds, args.sample, args.rounds)
             result["max_rss_mb"] = peak_rss_mb()
             result["children_max_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
         else:
@@ -267,6 +284,7 @@ def main() -> None:
 
     n = args.n or (1_000 if args.quick else 10_000)
     sample = args.sample or (200 if args.quick else 1_000)
+    rounds = args.rounds or (1 if args.quick else 3)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     state = args.keep / "figures.json" if args.keep is not None else None
     with tempfile.TemporaryDirectory() as tmp:
@@ -316,10 +334,14 @@ def main() -> None:
         total = sum(sizes.values())
         print(f"store on disk: {total / 1e6:.1f} MB ({total / n / 1e3:.1f} kB per article): "
               + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
-        if "compare" not in figures:
-            print(f"extraction on {sample} stored texts:")
+        if "compare" not in figures or args.compare_again:
+            print(f"extraction on {sample} stored texts, {rounds} rounds:")
+            if "compare" in figures:
+                figures.setdefault("superseded", {}).setdefault("compare", []).append(
+                    figures["compare"])
             figures["compare"] = in_child(["--step", "compare", "--home", str(home),
-                                           "--feeds", str(feeds), "--sample", str(sample)])
+                                           "--feeds", str(feeds), "--sample", str(sample),
+                                           "--rounds", str(rounds)])
             save()
         c = figures["compare"]
         print(f"extractor / bare pipe wall time: {c['extractor_vs_bare']:.2f}x; "
