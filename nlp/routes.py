@@ -42,6 +42,8 @@ DEPARTING = {
 STAYS = {"night", "nights", "stayed", "spent", "waited"}
 # "boarded a trawler for Malaysia": the vessel's destination is the people's
 BOARDING = {"boarded", "boarding", "board", "put"}
+# how the names of compounds and zones end ("Golden Lotus Park", "Dara Sakor Zone")
+COMPOUND_NAME_ENDS = {"Park", "Compound", "Zone", "SEZ", "Garden", "Gardens"}
 PATH_WORDS = {"along", "down", "up", "onto", "over"}
 # "driven through Shan State before arriving in Tachileik" is one leg
 ARRIVING = {"arriving", "reaching", "landing"}
@@ -959,13 +961,18 @@ def _recruited_at(place: Span, rules: RouteRules) -> bool:
     )
 
 
+def _is_compound(name: str, rules: RouteRules) -> bool:
+    """A named compound or zone: in the gazetteer, or named like one ("Golden Lotus Park")."""
+    return name in rules.compounds or name.rsplit(" ", 1)[-1] in COMPOUND_NAME_ENDS
+
+
 def _antecedent(noun: str, named: list[Span], rules: RouteRules) -> str | None:
     """The compound or zone "the <noun>" refers to: the last one named before it whose name
     fits the noun ("the park" -> KK Park, "the zone" -> Golden Triangle SEZ)."""
     needs = rules.reference_nouns[noun]
     for place in reversed(named):
         name = place.kb_id_
-        if name in rules.compounds and needs in name.lower():
+        if _is_compound(name, rules) and needs in name.lower():
             return name
     return None
 
@@ -976,13 +983,13 @@ def _with_references(
     """Each sentence's places plus "the compound", "the zone", "the park" standing for the
     compound or zone the document named before ("taken across the river into the zone")."""
     if not rules.reference_nouns or not any(
-        p.kb_id_ in rules.compounds for group in places_by_sentence for p in group
+        _is_compound(p.kb_id_, rules) for group in places_by_sentence for p in group
     ):
         return places_by_sentence  # no compound named: nothing to refer back to
     named: list[Span] = []
     result: list[list[Span]] = []
     for sentence, places in zip(sentences, places_by_sentence, strict=True):
-        if not any(p.kb_id_ in rules.compounds for p in named):
+        if not any(_is_compound(p.kb_id_, rules) for p in named):
             named.extend(places)
             result.append(places)
             continue

@@ -674,3 +674,21 @@ def test_a_trade_route_is_not_a_route(analyze):
 def test_brought_ashore_in_a_place_is_the_destination(analyze):
     record = analyze("The smuggled Rohingya refugees were brought ashore in Aceh by fishermen.")
     assert pairs(record) == [("", "Aceh")]
+
+
+def test_the_park_refers_to_a_park_the_gazetteer_does_not_know(analyze):
+    record = analyze(
+        "Survivors said traffickers held them in a compound called Golden Lotus Park near "
+        "Myawaddy. Brokers had driven them from Mae Sot into the park at night."
+    )
+    assert ("Mae Sot", "Golden Lotus Park") in pairs(record)
+
+
+def test_a_trip_to_a_place_paid_to_brokers_is_a_route(analyze):
+    record = analyze("Brokers charged each trafficking victim 1,500 dollars for the trip to Laos.")
+    assert pairs(record) == [("", "Laos")]
+
+
+def test_a_ministers_trip_is_not_a_route(analyze):
+    record = analyze("The minister made a trip to Bangkok to discuss trafficking cases.")
+    assert record["ROUTES"] == []
