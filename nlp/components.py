@@ -61,7 +61,7 @@ class RelationComponent:
         gazetteer = load_gazetteer(_gazetteer_dir(gazetteer_dir))
         lexicon = gazetteer.lexicon
         self.rules = RelationRules(
-            RouteRules.from_lexicon(lexicon, gazetteer.compounds),
+            RouteRules.from_lexicon(lexicon, gazetteer.compounds, gazetteer.countries),
             gazetteer.countries,
             tuple(lexicon["operates_words"]),
         )

@@ -42,6 +42,8 @@ DEPARTING = {
 STAYS = {"night", "nights", "stayed", "spent", "waited"}
 # "boarded a trawler for Malaysia": the vessel's destination is the people's
 BOARDING = {"boarded", "boarding", "board", "put"}
+# countries that are also one city: a journey goes on from them to another city
+CITY_STATES = frozenset({"Singapore", "Hong Kong", "Macao"})
 # how the names of compounds and zones end ("Golden Lotus Park", "Dara Sakor Zone")
 COMPOUND_NAME_ENDS = {"Park", "Compound", "Zone", "SEZ", "Garden", "Gardens"}
 PATH_WORDS = {"along", "down", "up", "onto", "over"}
@@ -81,10 +83,14 @@ class RouteRules:
     # "into the zone" -> the zone named earlier: noun -> what the antecedent's name must hold
     reference_nouns: dict[str, str] = field(default_factory=dict)
     compounds: frozenset[str] = frozenset()  # canonical names of named compounds and zones
+    countries: frozenset[str] = frozenset()
 
     @classmethod
     def from_lexicon(
-        cls, lex: dict[str, Any], compounds: frozenset[str] = frozenset()
+        cls,
+        lex: dict[str, Any],
+        compounds: frozenset[str] = frozenset(),
+        countries: frozenset[str] = frozenset(),
     ) -> RouteRules:
         return cls(
             trigger_stems=tuple(lex["route_trigger_stems"]),
@@ -113,6 +119,7 @@ class RouteRules:
             sequence_words=frozenset(lex.get("sequence_words", ())),
             reference_nouns=dict(lex.get("reference_nouns", {})),
             compounds=compounds,
+            countries=countries - CITY_STATES,
         )
 
     def is_trigger(self, word: str) -> bool:
@@ -1097,6 +1104,11 @@ def document_routes(
                 )
             )
             and last.destination != route.destination
+            # "trafficked into Cambodia, then taken to Sihanoukville": the leg did not start
+            # from the whole country; its origin stays unnamed.
+            and not (
+                last.destination in rules.countries and route.destination not in rules.countries
+            )
         ):
             if last.open_end and not last.destination and last.origin:
                 # "set out from Teknaf and, days later, reached Langkawi": one journey

@@ -692,3 +692,18 @@ def test_a_trip_to_a_place_paid_to_brokers_is_a_route(analyze):
 def test_a_ministers_trip_is_not_a_route(analyze):
     record = analyze("The minister made a trip to Bangkok to discuss trafficking cases.")
     assert record["ROUTES"] == []
+
+
+def test_a_leg_after_reaching_a_country_does_not_start_from_the_whole_country(analyze):
+    record = analyze(
+        "The trafficking victims entered Cambodia on tourist visas before being moved to "
+        "Sihanoukville."
+    )
+    assert ("Cambodia", "Sihanoukville") not in pairs(record)
+
+
+def test_a_leg_goes_on_from_a_city_state(analyze):
+    record = analyze(
+        "The trafficked workers flew to Singapore and were then taken by ferry to Batam."
+    )
+    assert ("Singapore", "Batam") in pairs(record)
