@@ -1047,6 +1047,19 @@ def _adjacent(earlier: int, later: int, places_by_sentence: list[list[Span]]) ->
     return 1 < later - earlier <= 3 and not any(places_by_sentence[earlier + 1 : later])
 
 
+def _goes_on_from_a_return(
+    before: Span, sentence: Span, tokens: Tokens, rules: RouteRules
+) -> bool:
+    """Whether ``sentence`` tells, with a pronoun for the people, the next step of a rescue or
+    return the sentence before told, and names no trafficking of its own."""
+    if tokens.lower[sentence.start] not in ("they", "he", "she"):
+        return False
+    words = tokens.lower[sentence.start : sentence.end]
+    if any(w.startswith(rules.strong_triggers) for w in words) or "had" in words:
+        return False  # "He told her he had been driven from Bangkok ...": the way there
+    return any(w.startswith(rules.return_words) for w in tokens.lower[before.start : before.end])
+
+
 def document_routes(
     doc: Doc, sentences: list[Span], places_by_sentence: list[list[Span]], rules: RouteRules
 ) -> list[Route]:
@@ -1074,6 +1087,9 @@ def document_routes(
             stops = [p for p in starts if _stayed_at(p, tokens)]
             if stops:
                 carried = stops[-1:]  # the last stop is where the next sentence's leg starts
+        if index > 0 and _goes_on_from_a_return(sentences[index - 1], sentence, tokens, rules):
+            continue  # "The rescued workers were taken to Phnom Penh. They left on a flight to
+            # Jakarta": the same people's way home
         found.extend(
             sentence_routes(
                 sentence, index, places_by_sentence[index], context, tokens, rules, carried

@@ -707,3 +707,27 @@ def test_a_leg_goes_on_from_a_city_state(analyze):
         "The trafficked workers flew to Singapore and were then taken by ferry to Batam."
     )
     assert ("Singapore", "Batam") in pairs(record)
+
+
+def test_the_next_step_of_a_rescue_told_with_a_pronoun_is_not_a_route(analyze):
+    record = analyze(
+        "After the raid, the rescued trafficking victims were driven to Phnom Penh. They "
+        "left Phnom Penh on a flight to Jakarta on Friday."
+    )
+    assert ("Phnom Penh", "Jakarta") not in pairs(record)
+
+
+def test_a_pronoun_telling_the_earlier_journey_after_a_release_is_a_route(analyze):
+    record = analyze(
+        "Her son was released to police in Mae Sot. He said he had been driven from "
+        "Bangkok to Mae Sot by a trafficker."
+    )
+    assert ("Bangkok", "Mae Sot") in pairs(record)
+
+
+def test_a_secretary_generals_travel_is_not_a_route(analyze):
+    record = analyze(
+        "The ASEAN Secretary-General travelled from Jakarta to Vientiane for talks on "
+        "trafficking."
+    )
+    assert record["ROUTES"] == []
