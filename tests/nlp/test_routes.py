@@ -731,3 +731,11 @@ def test_a_secretary_generals_travel_is_not_a_route(analyze):
         "trafficking."
     )
     assert record["ROUTES"] == []
+
+
+def test_volunteers_travelling_are_not_a_route(analyze):
+    record = analyze(
+        "Volunteers who help trafficking survivors flew out of Sydney on Monday. At Bangkok "
+        "they met the embassy's team."
+    )
+    assert record["ROUTES"] == []
