@@ -566,6 +566,7 @@ def canonical_mentions(
         if name:
             out.append(Span(doc, m.start, m.end, label=PERSON, kb_id=name))
     out.extend(_dateline_mentions(doc, rules, out))
+    out = _bodies_named_after_places(doc, out, rules)
     _prefix_ministries(out, rules)
     out = link_acronyms(doc, out)
     out.extend(_repeated_names(doc, out, from_model, claimed | ruler_tokens))
@@ -863,6 +864,34 @@ def _listed_name_before(span: Span, out: list[Span]) -> Span | None:
     out.pop()
     merged = doc[known.start : span.end]
     return Span(doc, merged.start, merged.end, label=ORG, kb_id=_clean_text(merged))
+
+
+def _bodies_named_after_places(doc: Doc, found: list[Span], rules: EntityRules) -> list[Span]:
+    """ "the Bangladesh Meteorological Department": a place the ruler claimed, followed by
+    capitalised words ending in a body's head word, is the start of that body's name (and the
+    place inside a name is not counted, TAXONOMY.md)."""
+    taken = {i for m in found for i in range(m.start, m.end)}
+    result: list[Span] = []
+    for m in found:
+        if m.label_ != LOCATION:
+            result.append(m)
+            continue
+        end, last_head = m.end, None
+        while end < len(doc) and end - m.end < 6 and end not in taken:
+            token = doc[end]
+            if not (token.is_title or token.text == "-" or token.is_upper) or not (
+                token.is_alpha or token.text == "-"
+            ):
+                break
+            end += 1
+            if token.text in rules.org_head_words:
+                last_head = end
+        if last_head is None or last_head - m.end < 2:
+            result.append(m)  # "Thailand Police": too little to be sure it is one name
+            continue
+        name = doc[m.start : last_head]
+        result.append(Span(doc, m.start, last_head, label=ORG, kb_id=_clean_text(name)))
+    return result
 
 
 def _dateline_mentions(doc: Doc, rules: EntityRules, found: list[Span]) -> list[Span]:

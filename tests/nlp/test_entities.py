@@ -429,3 +429,16 @@ def test_a_body_name_the_model_cut_short_takes_its_last_proper_noun(analyze):
         f"{TRAFFICKING}"
     )
     assert "Office of the Attorney General" in record["ORG"]
+
+
+def test_a_body_named_after_a_country_is_one_organisation(analyze):
+    record = analyze(
+        f"The Bangladesh Meteorological Department recorded heavy rain overnight. {TRAFFICKING}"
+    )
+    assert "Bangladesh Meteorological Department" in record["ORG"]
+    assert "Bangladesh" not in record["LOCATION"]
+
+
+def test_a_country_before_a_title_and_name_stays_a_place(analyze):
+    record = analyze(f"In Thailand Prime Minister Anutin spoke about the raids. {TRAFFICKING}")
+    assert "Thailand" in record["LOCATION"]
