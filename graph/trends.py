@@ -867,7 +867,10 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
 
     bursts = _bursts(facts, settings, baseline_since, recent_since, until)
     first = _first_seen(facts, since, until)
-    emerging = [b.key for b in bursts if b.kind == "entity"] + [f.key for f in first]
+    # Series for the emerging entities that lead their lists: at 100,000 documents the
+    # first-seen list alone ran to thousands, each series costing a read and a chart option.
+    emerging = ([b.key for b in bursts if b.kind == "entity"]
+                + [f.key for f in first])[:settings.listed]
     counts = _counts(facts, since, until, in_window, [*entities, *emerging], entity_limit)
     themes: tuple = ()
     notes: list[str] = []

@@ -259,6 +259,17 @@ def test_counts_per_week_follow_the_corpus(report):
     assert sum(series[JUMPER].monthly) == series[JUMPER].total == 31
 
 
+def test_entity_series_keep_only_the_emerging_entities_that_lead_their_lists(graph_store,
+                                                                          corpus):
+    graph_store.upsert(corpus.batch())
+    report = trends_report(graph_store, None, SINCE, UNTIL, entity_limit=0,
+                           settings=TrendSettings(listed=1))
+    leader = ([b.key for b in report.bursts if b.kind == "entity"]
+              + [f.key for f in report.first_seen])[0]
+    assert len(report.bursts) + len(report.first_seen) > 1
+    assert [s.key for s in report.counts.by_entity] == [leader]
+
+
 def test_counts_per_label_and_relation_type_add_up(report, corpus):
     labels = {s.key: s.total for s in report.counts.by_label}
     relevant = [m for m in corpus.mentions if m.doc_id != "off-topic"]
