@@ -538,9 +538,9 @@ class EmbeddedGraphStore:
                                 _json(sorted(figures.via)), edge_id))
         db.executemany("UPDATE edges SET weight = ?, first_seen = ?, last_seen = ?, via = ? "
                        "WHERE id = ?", updates)
-        db.execute(f"DELETE FROM edges WHERE id IN {IN_LIST} AND weight = 0", (_json(ids),))
         if recompute:
             self._refresh_edges(db, recompute)
+        db.execute(f"DELETE FROM edges WHERE id IN {IN_LIST} AND weight = 0", (_json(ids),))
 
     def _update_entities(self, db: sqlite3.Connection, touched: set[str],
                          taken: dict[str, Figures], added: dict[str, Figures]) -> None:
@@ -572,7 +572,7 @@ class EmbeddedGraphStore:
 
     @staticmethod
     def _refresh_edges(db: sqlite3.Connection, ids: set[int]) -> None:
-        """Recompute the derived columns of these edges; drop those left without evidence."""
+        """Recompute the derived columns of these edges from all their evidence."""
         ids_json = _json(sorted(ids))
         db.execute(
             "UPDATE edges SET (weight, first_seen, last_seen) = ("
@@ -587,21 +587,15 @@ class EmbeddedGraphStore:
             vias[edge_id].update(json.loads(via))
         db.executemany("UPDATE edges SET via = ? WHERE id = ?",
                        [(_json(sorted(vias[i])), i) for i in sorted(ids)])
-        db.execute(f"DELETE FROM edges WHERE id IN {IN_LIST} AND weight = 0", (ids_json,))
 
     @staticmethod
     def _refresh_entities(db: sqlite3.Connection, keys: set[str]) -> None:
-        """Recompute these entities' figures; drop those nothing refers to any more."""
-        keys_json = _json(sorted(keys))
+        """Recompute these entities' figures from all their mentions."""
         db.execute(
             "UPDATE entities SET (mentions, documents, first_seen, last_seen) = ("
             "  SELECT coalesce(sum(count), 0), count(*), coalesce(min(date), ''),"
             "  coalesce(max(date), '') FROM mentions m WHERE m.entity = entities.key"
-            f") WHERE key IN {IN_LIST}", (keys_json,))
-        db.execute(
-            f"DELETE FROM entities WHERE key IN {IN_LIST} AND documents = 0 "
-            "AND NOT EXISTS (SELECT 1 FROM edges WHERE source = entities.key) "
-            "AND NOT EXISTS (SELECT 1 FROM edges WHERE target = entities.key)", (keys_json,))
+            f") WHERE key IN {IN_LIST}", (_json(sorted(keys)),))
 
     def data_version(self) -> int:
         return self._version()
@@ -712,7 +706,7 @@ class EmbeddedGraphStore:
         elif evidence_limit > 0:
             # The newest few per edge, each edge's read along its (edge_id, date) index from
             # the newest end: ranking all of a hub edge's evidence in the window cost seconds.
-            inner_clause = clause.replace("v.date", "w.date")
+            inner_clause, _ = _window("w.date", since, until)
             found = self._query(
                 "SELECT v.edge_id, v.doc_id, v.sentence, v.date, coalesce(d.title, ''), "
                 "coalesce(d.url, ''), coalesce(d.source, '') FROM json_each(?) j "

@@ -937,7 +937,7 @@ def _update_entities(tx, touched: set[str], taken: dict[str, Figures],
 
 
 def _refresh_entities(tx, keys: set[str]) -> None:
-    """Recompute these entities' figures; drop those nothing refers to any more."""
+    """Recompute these entities' figures from all their mentions."""
     if not keys:
         return
     tx.run(
@@ -945,6 +945,4 @@ def _refresh_entities(tx, keys: set[str]) -> None:
         "OPTIONAL MATCH (:Document)-[m:MENTIONS]->(e) "
         "WITH e, sum(m.count) AS n, count(m) AS docs, min(m.date) AS first, max(m.date) AS last "
         "SET e.mentions = n, e.documents = docs, e.first_seen = coalesce(first, ''), "
-        "e.last_seen = coalesce(last, '') "
-        "WITH e, docs WHERE docs = 0 AND NOT EXISTS { (e)--(:Entity) } DETACH DELETE e",
-        keys=sorted(keys))
+        "e.last_seen = coalesce(last, '')", keys=sorted(keys))
