@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.components import MENTIONS_KEY
+from nlp.packing import ENGLISH, packed_record, unpack
 from nlp.pipeline import NlpSettings, build_pipeline
-from nlp.records import Extraction, Mention, Relation
-from nlp.relevance import is_relevant
+from nlp.records import Extraction
 
-ENGLISH = "en"
+__all__ = ["ENGLISH", "Extractor", "doc_to_extraction"]
+
 # Long reports are read up to this many characters: the parser's memory grows with the
 # text, and the opening of a report names its places, groups and routes.
 MAX_CHARS = 300_000
@@ -30,39 +31,7 @@ def _bounded(doc_id: str, text: str) -> str:
 
 def doc_to_extraction(doc_id: str, doc: Doc) -> Extraction:
     """Pure conversion of a processed Doc into an ``Extraction``."""
-    sentences = list(doc.sents)
-    starts = [s.start for s in sentences]
-    texts = tuple(s.text.strip() for s in sentences)
-    mentions: list[Mention] = []
-    position = 0
-    for span in doc.spans[MENTIONS_KEY]:
-        while position + 1 < len(starts) and starts[position + 1] <= span.start:
-            position += 1
-        mentions.append(
-            Mention(span.label_, span.kb_id_, span.text, position, span.start_char, span.end_char)
-        )
-    relations = tuple(
-        Relation(
-            type=row[0],
-            source=row[1],
-            target=row[2],
-            sentence=row[3],
-            sentence_text=texts[row[3]] if row[3] < len(texts) else "",
-            mode=row[4],
-            via=tuple(row[5]),
-        )
-        for row in (doc._.scamtrace_relations or [])
-    )
-    relevance = float(doc._.scamtrace_relevance or 0.0)
-    return Extraction(
-        doc_id=doc_id,
-        language=ENGLISH,
-        relevant=is_relevant(relevance),
-        relevance=relevance,
-        mentions=tuple(mentions),
-        relations=relations,
-        sentences=texts,
-    )
+    return unpack(doc_id, packed_record(doc))
 
 
 class Extractor:
@@ -71,14 +40,27 @@ class Extractor:
     def __init__(self, settings: NlpSettings | None = None) -> None:
         self.settings = settings or NlpSettings()
         self.nlp: Language = build_pipeline(self.settings)
+        # Workers send back only the packed record (see nlp.packing); one process keeps
+        # its Docs whole for callers that read them.
+        self.nlp.add_pipe("scamtrace_pack", config={"shrink": self.settings.n_process != 1})
 
     def extract(self, items: Iterable[tuple[str, str]]) -> Iterator[Extraction]:
-        """One Extraction per item, in order, batched through ``nlp.pipe``."""
+        """One Extraction per item, in order, batched through ``nlp.pipe``.
+
+        Texts go in bare, not ``as_tuples``: with contexts spaCy tokenises every
+        text in the parent and ships it to the workers as a serialised Doc, which
+        kept the parent as busy as a worker. ``nlp.pipe`` keeps input order, so
+        each result belongs to the oldest id still waiting.
+        """
+        waiting: deque[str] = deque()
+
+        def texts() -> Iterator[str]:
+            for doc_id, text in items:
+                waiting.append(doc_id)
+                yield _bounded(doc_id, text)
+
         docs = self.nlp.pipe(
-            ((_bounded(doc_id, text), doc_id) for doc_id, text in items),
-            as_tuples=True,
-            batch_size=self.settings.batch_size,
-            n_process=self.settings.n_process,
+            texts(), batch_size=self.settings.batch_size, n_process=self.settings.n_process
         )
-        for doc, doc_id in docs:
-            yield doc_to_extraction(doc_id, doc)
+        for doc in docs:
+            yield doc_to_extraction(waiting.popleft(), doc)
