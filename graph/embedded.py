@@ -14,13 +14,18 @@ The SQLite file is plain tables a user can open (``sqlite3 graph.sqlite``):
   ``graph.batch``);
 * ``trend_days`` derived per-day counts the trends report reads (relevant
   documents, (document, entity) pairs per label, (document, edge) pairs per
-  type and mode), kept by ``upsert`` in its transaction, emptied by ``clear``
-  and worked out from the tables when a store written before it is opened;
+  type and mode);
+* ``entity_days`` and ``edge_days`` derived per-day figures of each entity
+  (mentions, documents) and edge (evidence rows), which window figures and
+  rankings sum instead of reading every mention and evidence row in the
+  window (a 90-day window of a year's news is ~370,000 of each). Like
+  ``trend_days`` they are kept by ``upsert`` in its transaction, emptied by
+  ``clear`` and worked out from the tables when an older store is opened;
 * ``meta``       high_water_mark, a data version, the store's uid.
 
-Indexes cover the window queries: mentions by (date, entity, count) and
-(entity, date, count), evidence by (date, edge_id) and (edge_id, date), edges
-by first_seen. Older stores get them when opened.
+Indexes cover the window queries: the day tables by day and by item,
+mentions by (entity, date) and evidence by (edge_id, date) for an item's
+newest rows, edges by first_seen. Older stores get them when opened.
 
 Writing (the reference for both backends): ``upsert`` normalises the batch
 (``graph.batch.normalise_batch``), then in one transaction replaces the whole
@@ -125,6 +130,10 @@ from ingest.errors import StoreError
 from nlp.taxonomy import ENTITY_RELATION_TYPES, LOCATED_IN, ROUTE
 
 SCHEMA_VERSION = "1"
+# Which derived day tables a store holds: a store with an older value has them
+# worked out from its tables when opened.
+DERIVED_VERSION = "2"
+DERIVED_TABLES = ("trend_days", "entity_days", "edge_days")
 PROFILE_DOCUMENTS = 50  # documents listed in an entity profile
 PATH_EVIDENCE = 5  # evidence per hop of a shortest path
 NEIGHBOURHOOD_EVIDENCE = 1  # evidence per edge of a neighbourhood (enough for a tooltip)
@@ -166,11 +175,13 @@ CREATE TABLE IF NOT EXISTS mentions (
     date TEXT NOT NULL,
     PRIMARY KEY (doc_id, entity)
 ) WITHOUT ROWID;
--- Covering (count included), so window sums read the index alone.
+-- Window sums read entity_days; this index serves an entity's newest documents in
+-- (date, doc_id) order. Indexes of older stores that the day tables replaced go.
 DROP INDEX IF EXISTS mentions_by_entity;
 DROP INDEX IF EXISTS mentions_by_date;
-CREATE INDEX IF NOT EXISTS mentions_by_entity_day ON mentions (entity, date, count);
-CREATE INDEX IF NOT EXISTS mentions_by_day ON mentions (date, entity, count);
+DROP INDEX IF EXISTS mentions_by_entity_day;
+DROP INDEX IF EXISTS mentions_by_day;
+CREATE INDEX IF NOT EXISTS mentions_by_entity_date ON mentions (entity, date);
 CREATE TABLE IF NOT EXISTS edges (
     id INTEGER PRIMARY KEY,
     type TEXT NOT NULL,
@@ -195,7 +206,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     PRIMARY KEY (edge_id, doc_id, sentence_index)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS evidence_by_doc ON evidence (doc_id);
-CREATE INDEX IF NOT EXISTS evidence_by_date ON evidence (date, edge_id);
+DROP INDEX IF EXISTS evidence_by_date;
 CREATE INDEX IF NOT EXISTS evidence_by_edge_day ON evidence (edge_id, date);
 CREATE TABLE IF NOT EXISTS open_routes (
     doc_id TEXT NOT NULL,
@@ -219,6 +230,24 @@ CREATE TABLE IF NOT EXISTS trend_days (
     n INTEGER NOT NULL,
     PRIMARY KEY (kind, key, day)
 ) WITHOUT ROWID;
+-- Derived: per entity and day, mentions and (document, entity) pairs; per edge and
+-- day, evidence rows. Kept as trend_days is.
+CREATE TABLE IF NOT EXISTS entity_days (
+    date TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    mentions INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (date, entity)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_days_by_entity ON entity_days (entity, date, mentions,
+                                                                 documents);
+CREATE TABLE IF NOT EXISTS edge_days (
+    date TEXT NOT NULL,
+    edge_id INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (date, edge_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edge_days_by_edge ON edge_days (edge_id, date, n);
 CREATE INDEX IF NOT EXISTS edges_by_first_seen ON edges (first_seen);
 CREATE VIEW IF NOT EXISTS edge_evidence AS
     SELECT e.type, e.source, e.target, e.mode, v.doc_id, v.sentence_index, v.sentence, v.date
@@ -298,10 +327,11 @@ class EmbeddedGraphStore:
             if self._meta("uid") is None:  # a new file; opening an existing one writes nothing
                 self._db.execute(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES ('uid', ?), ('version', '0'),"
-                    " ('schema', ?), ('trend_days', '1')", (uuid.uuid4().hex, SCHEMA_VERSION))
+                    " ('schema', ?), ('derived', ?)",
+                    (uuid.uuid4().hex, SCHEMA_VERSION, DERIVED_VERSION))
             found = self._meta("schema")
-            if found == SCHEMA_VERSION and self._meta("trend_days") is None:
-                self._fill_trend_days()
+            if found == SCHEMA_VERSION and self._meta("derived") != DERIVED_VERSION:
+                self._fill_derived()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"graph store {self.path}: cannot be opened ({exc})") from exc
         if found != SCHEMA_VERSION:
@@ -371,7 +401,7 @@ class EmbeddedGraphStore:
             end for _, source, target in db.execute(
                 f"SELECT id, source, target FROM edges WHERE id IN {IN_LIST}",
                 (_json(sorted(taken_edges)),)) for end in (source, target))
-        self._add_trend_days(db, doc_ids, -1)
+        self._add_derived(db, doc_ids, -1)
         for table in ("mentions", "evidence", "open_routes"):
             db.execute(f"DELETE FROM {table} WHERE doc_id IN {IN_LIST}", (doc_ids,))
 
@@ -442,10 +472,12 @@ class EmbeddedGraphStore:
               r.date) for r in batch.extra.get(OPEN_ROUTES, ())],
         )
 
+        # The day tables first: an edge or entity whose figures a delta cannot settle is
+        # recomputed from them.
+        self._add_derived(db, doc_ids, +1)
         self._update_edges(db, taken_edges, self._edge_contributions(db, doc_ids))
         self._update_entities(db, touched_entities, taken_entities,
                               self._entity_contributions(db, doc_ids))
-        self._add_trend_days(db, doc_ids, +1)
         if batch.high_water_mark is not None:
             db.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
@@ -467,30 +499,50 @@ class EmbeddedGraphStore:
             WHERE doc_id {docs} GROUP BY edge_id, doc_id
         ) p JOIN edges e ON e.id = p.edge_id GROUP BY 2, 3"""
 
-    def _add_trend_days(self, db: sqlite3.Connection, doc_ids: str | None, sign: int) -> None:
+    # Per entity and day, and per edge and day, what ``{docs}`` contribute.
+    _ENTITY_DAYS = ("SELECT date, entity, sum(count), count(*) FROM mentions WHERE doc_id {docs} "
+                    "GROUP BY date, entity")
+    _EDGE_DAYS = "SELECT date, edge_id, count(*) FROM evidence WHERE doc_id {docs} GROUP BY 1, 2"
+
+    def _add_derived(self, db: sqlite3.Connection, doc_ids: str | None, sign: int) -> None:
         """Add (sign +1) or take away (-1) what these documents (a JSON list of ids; None:
-        all) contribute to trend_days."""
-        # Two statements, not "? IS NULL OR id IN ...": the OR would cost SQLite its index
+        all) contribute to the derived day tables; rows taken down to nothing go."""
+        # Two forms, not "? IS NULL OR id IN ...": the OR would cost SQLite its index
         # and every batch would scan the whole store.
-        if doc_ids is None:
-            found = db.execute(self._TREND_DAYS.format(docs="IS NOT NULL"))
-        else:
-            found = db.execute(self._TREND_DAYS.format(docs=f"IN {IN_LIST}"), (doc_ids,) * 3)
-        rows = [(kind, key, day, sign * n) for kind, key, day, n in found]
+        docs, params = ("IS NOT NULL", ()) if doc_ids is None else (f"IN {IN_LIST}", (doc_ids,))
+        trend = [(kind, key, day, sign * n) for kind, key, day, n in
+                 db.execute(self._TREND_DAYS.format(docs=docs), params * 3)]
+        entity = [(date, key, sign * m, sign * n) for date, key, m, n in
+                  db.execute(self._ENTITY_DAYS.format(docs=docs), params)]
+        edge = [(date, edge_id, sign * n) for date, edge_id, n in
+                db.execute(self._EDGE_DAYS.format(docs=docs), params)]
         db.executemany(
             "INSERT INTO trend_days (kind, key, day, n) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (kind, key, day) DO UPDATE SET n = n + excluded.n", rows)
+            "ON CONFLICT (kind, key, day) DO UPDATE SET n = n + excluded.n", trend)
+        db.executemany(
+            "INSERT INTO entity_days (date, entity, mentions, documents) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (date, entity) DO UPDATE SET mentions = mentions + excluded.mentions, "
+            "documents = documents + excluded.documents", entity)
+        db.executemany(
+            "INSERT INTO edge_days (date, edge_id, n) VALUES (?, ?, ?) "
+            "ON CONFLICT (date, edge_id) DO UPDATE SET n = n + excluded.n", edge)
         if sign < 0:
             db.executemany("DELETE FROM trend_days WHERE kind = ? AND key = ? AND day = ? "
-                           "AND n <= 0", [r[:3] for r in rows])
+                           "AND n <= 0", [r[:3] for r in trend])
+            db.executemany("DELETE FROM entity_days WHERE date = ? AND entity = ? "
+                           "AND documents <= 0", [r[:2] for r in entity])
+            db.executemany("DELETE FROM edge_days WHERE date = ? AND edge_id = ? AND n <= 0",
+                           [r[:2] for r in edge])
 
-    def _fill_trend_days(self) -> None:
-        """Work trend_days out from the tables (a store written before it existed)."""
+    def _fill_derived(self) -> None:
+        """Work the derived day tables out from the tables (a store written before them)."""
         def work(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM trend_days")
-            self._add_trend_days(db, None, +1)
-            db.execute("INSERT INTO meta (key, value) VALUES ('trend_days', '1') "
-                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            for table in DERIVED_TABLES:
+                db.execute(f"DELETE FROM {table}")
+            self._add_derived(db, None, +1)
+            db.execute("INSERT INTO meta (key, value) VALUES ('derived', ?) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       (DERIVED_VERSION,))
 
         self._write(work, bump=False)
 
@@ -572,12 +624,12 @@ class EmbeddedGraphStore:
 
     @staticmethod
     def _refresh_edges(db: sqlite3.Connection, ids: set[int]) -> None:
-        """Recompute the derived columns of these edges from all their evidence."""
+        """Recompute the derived columns of these edges from their days and evidence."""
         ids_json = _json(sorted(ids))
         db.execute(
             "UPDATE edges SET (weight, first_seen, last_seen) = ("
-            "  SELECT count(*), coalesce(min(date), ''), coalesce(max(date), '')"
-            "  FROM evidence v WHERE v.edge_id = edges.id"
+            "  SELECT coalesce(sum(n), 0), coalesce(min(date), ''), coalesce(max(date), '')"
+            "  FROM edge_days v WHERE v.edge_id = edges.id"
             f") WHERE id IN {IN_LIST}", (ids_json,))
         vias: dict[int, set[str]] = defaultdict(set)
         for edge_id, via in db.execute(
@@ -590,11 +642,12 @@ class EmbeddedGraphStore:
 
     @staticmethod
     def _refresh_entities(db: sqlite3.Connection, keys: set[str]) -> None:
-        """Recompute these entities' figures from all their mentions."""
+        """Recompute these entities' figures from their days."""
         db.execute(
             "UPDATE entities SET (mentions, documents, first_seen, last_seen) = ("
-            "  SELECT coalesce(sum(count), 0), count(*), coalesce(min(date), ''),"
-            "  coalesce(max(date), '') FROM mentions m WHERE m.entity = entities.key"
+            "  SELECT coalesce(sum(mentions), 0), coalesce(sum(documents), 0),"
+            "  coalesce(min(date), ''), coalesce(max(date), '') FROM entity_days d"
+            "  WHERE d.entity = entities.key"
             f") WHERE key IN {IN_LIST}", (_json(sorted(keys)),))
 
     def data_version(self) -> int:
@@ -607,10 +660,11 @@ class EmbeddedGraphStore:
     def clear(self) -> None:
         def work(db: sqlite3.Connection) -> None:
             for table in ("documents", "entities", "mentions", "edges", "evidence", "open_routes",
-                          "trend_days"):
+                          *DERIVED_TABLES):
                 db.execute(f"DELETE FROM {table}")
-            db.execute("INSERT INTO meta (key, value) VALUES ('trend_days', '1') "
-                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            db.execute("INSERT INTO meta (key, value) VALUES ('derived', ?) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       (DERIVED_VERSION,))
             db.execute("DELETE FROM meta WHERE key = 'high_water_mark' "
                        "OR key LIKE 'high_water_mark:%'")
 
@@ -643,8 +697,9 @@ class EmbeddedGraphStore:
         figures = {
             r[0]: r[1:]
             for r in self._query(
-                "SELECT entity, sum(count), count(*), min(date), max(date) FROM mentions "
-                f"WHERE entity IN {IN_LIST}{clause} GROUP BY entity", (keys_json, *params))
+                "SELECT entity, sum(mentions), sum(documents), min(date), max(date) "
+                f"FROM entity_days WHERE entity IN {IN_LIST}{clause} GROUP BY entity",
+                (keys_json, *params))
         }
         return {r[0]: self._node(r, figures.get(r[0], (0, 0, "", ""))) for r in rows}
 
@@ -657,14 +712,13 @@ class EmbeddedGraphStore:
                 f"SELECT {self._NODE_COLUMNS} FROM entities e WHERE e.mentions > 0{label_sql} "
                 "ORDER BY e.mentions DESC, e.key LIMIT ?", (*label_params, limit))
             return [self._node(r) for r in rows]
-        clause, params = _window("m.date", since, until)
+        clause, params = _window("date", since, until)
         # A key is LABEL:name, so a label is a key range: no join with entities.
-        prefix_sql = " AND m.entity >= ? AND m.entity < ?" if label is not None else ""
+        prefix_sql = " AND entity >= ? AND entity < ?" if label is not None else ""
         prefix = [f"{label}:", f"{label};"] if label is not None else []
         rows = self._query(
-            f"SELECT m.entity FROM mentions m INDEXED BY mentions_by_day WHERE 1{clause}"
-            f"{prefix_sql} GROUP BY m.entity ORDER BY sum(m.count) DESC, m.entity LIMIT ?",
-            (*params, *prefix, limit))
+            f"SELECT entity FROM entity_days WHERE 1{clause}{prefix_sql} GROUP BY entity "
+            "ORDER BY sum(mentions) DESC, entity LIMIT ?", (*params, *prefix, limit))
         nodes = self._nodes([r[0] for r in rows], since, until)
         return [nodes[r[0]] for r in rows]
 
@@ -676,11 +730,17 @@ class EmbeddedGraphStore:
         target, mode) unless ``select`` reorders or cuts the (id, type, source, target, mode,
         weight, first_seen, last_seen) rows first (then only those are completed)."""
         clause, window_params = _window("v.date", since, until)
-        rows = self._query(
-            "SELECT e.id, e.type, e.source, e.target, e.mode, count(*), min(v.date), max(v.date) "
-            f"FROM edges e JOIN evidence v ON v.edge_id = e.id WHERE ({where}){clause} "
-            "GROUP BY e.id ORDER BY e.type, e.source, e.target, e.mode",
-            (*params, *window_params))
+        if since is None and until is None:  # all time: the figures the edges keep
+            rows = self._query(
+                "SELECT e.id, e.type, e.source, e.target, e.mode, e.weight, e.first_seen, "
+                f"e.last_seen FROM edges e WHERE ({where}) AND e.weight > 0 "
+                "ORDER BY e.type, e.source, e.target, e.mode", params)
+        else:
+            rows = self._query(
+                "SELECT e.id, e.type, e.source, e.target, e.mode, sum(v.n), min(v.date), "
+                f"max(v.date) FROM edges e JOIN edge_days v ON v.edge_id = e.id "
+                f"WHERE ({where}){clause} GROUP BY e.id ORDER BY e.type, e.source, e.target, "
+                "e.mode", (*params, *window_params))
         if select is not None:
             rows = select(rows)
         if not rows:
@@ -768,7 +828,8 @@ class EmbeddedGraphStore:
         nodes = self._query("SELECT key, label FROM entities")
         edges = self._query("SELECT id, type, source, target, mode, weight FROM edges")
         dates: dict[int, list[str]] = defaultdict(list)
-        for edge_id, date in self._query("SELECT edge_id, date FROM evidence"):
+        # The days an edge has evidence on are enough to test a window.
+        for edge_id, date in self._query("SELECT edge_id, date FROM edge_days"):
             dates[edge_id].append(date)
         return cache_key, nodes, edges, dates
 
@@ -809,7 +870,7 @@ class EmbeddedGraphStore:
             return None
         clause, params = _window("date", since, until)
         by_month = self._query(
-            "SELECT substr(date, 1, 7) AS month, sum(count) FROM mentions "
+            "SELECT substr(date, 1, 7) AS month, sum(mentions) FROM entity_days "
             f"WHERE entity = ?{clause} GROUP BY month ORDER BY month", (key, *params))
 
         def other(edge: Edge) -> str:
@@ -823,10 +884,12 @@ class EmbeddedGraphStore:
         edges = self._edges("e.source = ? OR e.target = ?", (key, key), since, until,
                             evidence_limit, select=strongest)
         neighbours = self._nodes({other(e) for e in edges}, since, until)
-        doc_clause, doc_params = _window("d.published", since, until)
+        # A mention is dated by its document's published: the newest are read along the
+        # (entity, date) index instead of sorting all of a hub's documents.
+        doc_clause, doc_params = _window("m.date", since, until)
         docs = self._query(
-            f"SELECT {self._DOC_COLUMNS} FROM documents d JOIN mentions m ON m.doc_id = d.id "
-            f"WHERE m.entity = ?{doc_clause} ORDER BY d.published DESC, d.id LIMIT ?",
+            f"SELECT {self._DOC_COLUMNS} FROM mentions m JOIN documents d ON d.id = m.doc_id "
+            f"WHERE m.entity = ?{doc_clause} ORDER BY m.date DESC, m.doc_id LIMIT ?",
             (key, *doc_params, PROFILE_DOCUMENTS))
         return EntityProfile(
             entity=node,
@@ -896,15 +959,19 @@ class EmbeddedGraphStore:
             "SELECT coalesce(sum(n), 0) FROM trend_days WHERE kind = 'documents' AND key = ''"
             f"{day_clause}", day_params)[0][0]
         clause, params = _window("date", since, until)
-        # One pass over the window's mentions gives both the count and the ranking.
-        sums = self._query(
-            f"SELECT entity, sum(count) FROM mentions INDEXED BY mentions_by_day WHERE 1{clause} "
-            "GROUP BY entity", params)
+        # One pass over the window's entity days gives both the count and the ranking.
+        if since is None and until is None:
+            sums = self._query("SELECT key, mentions FROM entities WHERE mentions > 0")
+            relations = self._query("SELECT count(*) FROM edges")[0][0]
+        else:
+            sums = self._query(
+                f"SELECT entity, sum(mentions) FROM entity_days WHERE 1{clause} GROUP BY entity",
+                params)
+            relations = self._query(
+                f"SELECT count(DISTINCT edge_id) FROM edge_days WHERE 1{clause}", params)[0][0]
         entities = len(sums)
         top_keys = [k for k, _ in sorted(sums, key=lambda r: (-r[1], r[0]))[:limit]]
         top_nodes = self._nodes(top_keys, since, until)
-        relations = self._query(
-            f"SELECT count(DISTINCT edge_id) FROM evidence WHERE 1{clause}", params)[0][0]
         newest_clause, newest_params = _window("d.published", since, until)
         newest = self._query(
             f"SELECT {self._DOC_COLUMNS} FROM documents d WHERE d.relevant = 1{newest_clause} "
@@ -975,10 +1042,10 @@ class EmbeddedTrendFacts:
 
     def entity_counts(self, start: str, split: str, until: str) -> dict[str, tuple[int, int]]:
         recent = dict(self._query(
-            "SELECT entity, count(*) FROM mentions WHERE date >= ? AND date <= ? "
+            "SELECT entity, sum(documents) FROM entity_days WHERE date >= ? AND date <= ? "
             "GROUP BY entity", (split, until)))
         baseline = dict(self._query(
-            f"SELECT entity, count(*) FROM mentions WHERE entity IN {IN_LIST} "
+            f"SELECT entity, sum(documents) FROM entity_days WHERE entity IN {IN_LIST} "
             "AND date >= ? AND date < ? GROUP BY entity", (_json(recent), start, split)))
         return {k: (baseline.get(k, 0), n) for k, n in recent.items()}
 
@@ -988,7 +1055,7 @@ class EmbeddedTrendFacts:
             r[0]: Edge(type=r[1], source=r[2], target=r[3], mode=r[4], first_seen=r[5])
             for r in self._query(
                 "SELECT id, type, source, target, mode, first_seen FROM edges "
-                f"WHERE type IN {IN_LIST} AND id IN (SELECT edge_id FROM evidence "
+                f"WHERE type IN {IN_LIST} AND id IN (SELECT edge_id FROM edge_days "
                 "WHERE date >= ? AND date <= ?)", (_json(types), split, until))
         }
         counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -1012,14 +1079,14 @@ class EmbeddedTrendFacts:
 
     def top_entities(self, since: str, until: str, limit: int) -> list[str]:
         return [r[0] for r in self._query(
-            "SELECT entity FROM mentions WHERE date >= ? AND date <= ? GROUP BY entity "
-            "ORDER BY count(*) DESC, entity LIMIT ?", (since, until, limit))]
+            "SELECT entity FROM entity_days WHERE date >= ? AND date <= ? GROUP BY entity "
+            "ORDER BY sum(documents) DESC, entity LIMIT ?", (since, until, limit))]
 
     def entity_days(self, keys: Iterable[str], since: str, until: str) -> dict[str, Counter]:
         found: dict[str, Counter] = defaultdict(Counter)
         for key, day, n in self._query(
-            f"SELECT entity, date, count(*) FROM mentions WHERE entity IN {IN_LIST} "
-            "AND date >= ? AND date <= ? GROUP BY entity, date",
+            f"SELECT entity, date, documents FROM entity_days WHERE entity IN {IN_LIST} "
+            "AND date >= ? AND date <= ?",
             (_json(sorted(set(keys))), since, until),
         ):
             found[key][day[:10]] += n
@@ -1033,14 +1100,16 @@ class EmbeddedTrendFacts:
         order = "DESC" if newest_first else "ASC"
         found: dict[str, tuple[int, list]] = {
             k: (n, []) for k, n in self._query(
-                f"SELECT entity, count(*) FROM mentions WHERE entity IN {IN_LIST} "
+                f"SELECT entity, sum(documents) FROM entity_days WHERE entity IN {IN_LIST} "
                 "AND date >= ? AND date <= ? GROUP BY entity", (keys_json, since, until))}
+        # Each entity's first few along its (entity, date) index, not all of a hub's ranked.
         for key, doc_id, title, day, url, source in self._query(
-            "SELECT m.entity, d.id, d.title, substr(d.published, 1, 10), d.url, d.source FROM ("
-            "  SELECT entity, doc_id, row_number() OVER (PARTITION BY entity "
-            f"    ORDER BY date {order}, doc_id {order}) AS rank"
-            f"  FROM mentions WHERE entity IN {IN_LIST} AND date >= ? AND date <= ?"
-            ") m JOIN documents d ON d.id = m.doc_id WHERE m.rank <= ? ORDER BY m.entity, m.rank",
+            "SELECT j.value, d.id, d.title, substr(d.published, 1, 10), d.url, d.source "
+            "FROM json_each(?) j JOIN mentions m ON m.entity = j.value AND m.doc_id IN ("
+            "  SELECT w.doc_id FROM mentions w WHERE w.entity = j.value AND w.date >= ? "
+            f"  AND w.date <= ? ORDER BY w.date {order}, w.doc_id {order} LIMIT ?) "
+            f"JOIN documents d ON d.id = m.doc_id ORDER BY j.value, m.date {order}, "
+            f"m.doc_id {order}",
             (keys_json, since, until, limit),
         ):
             found[key][1].append(SourceDocument(id=doc_id, title=title, date=day, url=url,

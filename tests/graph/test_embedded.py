@@ -156,20 +156,27 @@ def test_opening_and_reading_do_not_wait_for_a_writer(store):
     writer.close()
 
 
-def test_window_queries_use_the_date_indexes(store):
+def test_window_queries_read_the_day_tables_along_their_indexes(store):
     db = sqlite3.connect(store.path)
-    plan = " ".join(r[-1] for r in db.execute(
-        "EXPLAIN QUERY PLAN SELECT entity, sum(count) FROM mentions "
-        "WHERE date >= ? AND date <= ? GROUP BY entity", ("2024-03-01", "2024-03-31")))
-    assert "COVERING INDEX mentions_by_day" in plan  # counts read from the index alone
-    plan = " ".join(r[-1] for r in db.execute(
-        "EXPLAIN QUERY PLAN SELECT count(DISTINCT edge_id) FROM evidence WHERE date >= ?",
-        ("2024-03-01",)))
-    assert "evidence_by_date" in plan
-    plan = " ".join(r[-1] for r in db.execute(
-        "EXPLAIN QUERY PLAN SELECT count(*) FROM evidence WHERE edge_id = ? AND date >= ?",
-        (1, "2024-03-01")))
-    assert "evidence_by_edge_day" in plan
+
+    def plan(sql: str, *params) -> str:
+        return " ".join(r[-1] for r in db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+
+    # A window's sums read its days' rows, not every mention or evidence row in it.
+    assert "SEARCH entity_days USING PRIMARY KEY (date>? AND date<?)" in plan(
+        "SELECT entity, sum(mentions) FROM entity_days WHERE date >= ? AND date <= ? "
+        "GROUP BY entity", "2024-03-01", "2024-03-31")
+    assert "SEARCH edge_days USING PRIMARY KEY (date>?)" in plan(
+        "SELECT count(DISTINCT edge_id) FROM edge_days WHERE date >= ?", "2024-03-01")
+    assert "COVERING INDEX entity_days_by_entity (entity=? AND date>?" in plan(
+        "SELECT sum(mentions), sum(documents) FROM entity_days WHERE entity = ? AND date >= ?",
+        "LOCATION:Mae Sot", "2024-03-01")
+    # An entity's or an edge's newest rows come off an index in order: no sort of them all.
+    newest = plan("SELECT doc_id FROM mentions WHERE entity = ? AND date <= ? "
+                  "ORDER BY date DESC, doc_id DESC LIMIT 5", "LOCATION:Mae Sot", "2024-03-31")
+    assert "mentions_by_entity_date" in newest and "TEMP B-TREE" not in newest
+    assert "evidence_by_edge_day" in plan(
+        "SELECT count(*) FROM evidence WHERE edge_id = ? AND date >= ?", 1, "2024-03-01")
     db.close()
 
 

@@ -112,14 +112,22 @@ def test_listing_keeps_the_best_documented_new_relations_and_counts_them_all(tmp
 
 
 def _trend_days(store: EmbeddedGraphStore) -> list[tuple]:
-    return store._query("SELECT kind, key, day, n FROM trend_days ORDER BY kind, key, day")
+    """Every derived day table, whole."""
+    return [
+        store._query("SELECT kind, key, day, n FROM trend_days ORDER BY kind, key, day"),
+        store._query("SELECT date, entity, mentions, documents FROM entity_days ORDER BY 1, 2"),
+        store._query("SELECT d.date, e.type, e.source, e.target, e.mode, d.n FROM edge_days d "
+                     "JOIN edges e ON e.id = d.edge_id ORDER BY 1, 2, 3, 4, 5"),
+    ]
 
 
-def _recount(path: Path) -> list[tuple]:
-    """trend_days worked out afresh from the tables, by an older store's migration."""
+def _recount(path: Path) -> list[list[tuple]]:
+    """The day tables worked out afresh from the tables, as for a store written before
+    them (whose meta has no 'derived', or an older one)."""
     db = sqlite3.connect(path)
-    db.execute("DELETE FROM trend_days")
-    db.execute("DELETE FROM meta WHERE key = 'trend_days'")
+    for table in ("trend_days", "entity_days", "edge_days"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'derived'")
     db.commit()
     db.close()
     with EmbeddedGraphStore(path) as store:
@@ -145,7 +153,9 @@ def test_per_day_counts_follow_rewrites_and_match_a_fresh_count(tmp_path):
             high_water_mark=3))
         kept = _trend_days(store)
     assert ("documents", "", day(10, 1), 1 + sum(
-        1 for d in corpus.documents if d.relevant and d.published == day(10, 1))) in kept
+        1 for d in corpus.documents if d.relevant and d.published == day(10, 1))) in kept[0]
+    assert (day(10, 1), "ROUTE", "LOCATION:Bangkok", "LOCATION:Payathonzu", "sea", 1) in kept[2]
+    assert not any(row[1] == "jump-9-0" for row in kept[1])
     assert kept == _recount(path)
 
 
@@ -153,7 +163,7 @@ def test_clear_empties_the_per_day_counts(tmp_path):
     with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
         store.upsert(build_corpus().batch())
         store.clear()
-        assert _trend_days(store) == []
+        assert _trend_days(store) == [[], [], []]
 
 
 def test_store_written_before_per_day_counts_gets_them_on_open(tmp_path):
@@ -161,7 +171,7 @@ def test_store_written_before_per_day_counts_gets_them_on_open(tmp_path):
     with EmbeddedGraphStore(path) as store:
         store.upsert(build_corpus().batch())
         written, version = _trend_days(store), store._version()
-    assert written and _recount(path) == written
+    assert all(written) and _recount(path) == written
     with EmbeddedGraphStore(path) as store:
         assert store._version() == version  # filling derived rows is no new data
 
@@ -208,14 +218,15 @@ def test_any_corpus_gives_the_same_report_both_ways(tmp_path_factory, docs, a, b
         assert fast == slow
 
 
-def test_per_day_counts_of_a_batch_read_only_its_documents_rows(tmp_path):
+@pytest.mark.parametrize("statement", ["_TREND_DAYS", "_ENTITY_DAYS", "_EDGE_DAYS"])
+def test_per_day_counts_of_a_batch_read_only_its_documents_rows(tmp_path, statement):
     # A scan here made every upsert read the whole store: builds slowed as the store grew.
     with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
         store.upsert(build_corpus().batch())
-        statement = EmbeddedGraphStore._TREND_DAYS.format(
+        sql = getattr(EmbeddedGraphStore, statement).format(
             docs="IN (SELECT value FROM json_each(?))")
-        plan = [row[3] for row in store._db.execute(f"EXPLAIN QUERY PLAN {statement}",
-                                                    ('["d1"]',) * 3)]
+        plan = [row[3] for row in store._db.execute(
+            f"EXPLAIN QUERY PLAN {sql}", ('["d1"]',) * sql.count("json_each"))]
     scans = [step for step in plan if step.startswith("SCAN")
              and not step.startswith(("SCAN json_each", "SCAN p"))]
     assert scans == [], plan

@@ -49,7 +49,12 @@ def merged(batches: list[GraphBatch]) -> GraphBatch:
 def state(store: EmbeddedGraphStore) -> tuple:
     return (store.counts(), store.edges(), store.search_entities("", limit=100),
             store.documents(limit=100), store.overview(limit=100),
-            store.overview(since="2024-02-01", until="2024-02-01", limit=100))
+            store.overview(since="2024-02-01", until="2024-02-01", limit=100),
+            # The derived day tables whole (edges by identity: ids depend on batching).
+            store._query("SELECT * FROM entity_days ORDER BY date, entity"),
+            store._query("SELECT d.date, e.type, e.source, e.target, e.mode, d.n FROM edge_days d "
+                         "JOIN edges e ON e.id = d.edge_id ORDER BY 1, 2, 3, 4, 5"),
+            store._query("SELECT * FROM trend_days ORDER BY kind, key, day"))
 
 
 IDS = ("d0", "d1", "d2", "d3")
