@@ -1128,6 +1128,29 @@ class EmbeddedTrendFacts:
         ids = self._ids(edges)
         return self.store._edges(f"e.id IN {IN_LIST}", (ids,), None, until, None)
 
+    def edge_documents(self, edges: Iterable[Edge], since: str, until: str, limit: int
+                       ) -> dict[str, list]:
+        from graph.trends import SourceDocument, relation_key
+
+        found: dict[str, dict[str, SourceDocument]] = {}
+        # Each edge's newest documents along its (edge_id, date) index, then their first
+        # sentence: a hub edge has thousands of pieces of evidence in a few weeks.
+        for type_, source, target, mode, doc_id, day, sentence, title, url, site in self._query(
+            "SELECT e.type, e.source, e.target, e.mode, v.doc_id, v.date, v.sentence, "
+            "coalesce(d.title, ''), coalesce(d.url, ''), coalesce(d.source, '') "
+            "FROM json_each(?1) j JOIN edges e ON e.id = j.value "
+            "JOIN evidence v ON v.edge_id = j.value AND v.date >= ?2 AND v.date <= ?3 "
+            "AND v.doc_id IN (SELECT DISTINCT w.doc_id FROM evidence w WHERE w.edge_id = j.value "
+            "  AND w.date >= ?2 AND w.date <= ?3 ORDER BY w.date DESC, w.doc_id DESC LIMIT ?4) "
+            "LEFT JOIN documents d ON d.id = v.doc_id "
+            "ORDER BY j.value, v.date DESC, v.doc_id DESC, v.sentence_index",
+            (self._ids(edges), since, until, limit),
+        ):
+            key = relation_key(Edge(type=type_, source=source, target=target, mode=mode))
+            found.setdefault(key, {}).setdefault(doc_id, SourceDocument(
+                id=doc_id, title=title, date=day[:10], url=url, source=site, sentence=sentence))
+        return {key: list(docs.values()) for key, docs in found.items()}
+
     def _summaries(self, where: str, params: Sequence, until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
                 for t, s, g, m, f in self._query(

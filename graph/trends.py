@@ -692,6 +692,14 @@ class ProtocolTrendFacts:
         wanted = {(e.type, e.source, e.target, e.mode) for e in edges}
         return [e for e in self._edges(until) if (e.type, e.source, e.target, e.mode) in wanted]
 
+    def edge_documents(self, edges: Iterable[Edge], since: str, until: str, limit: int
+                       ) -> dict[str, list[SourceDocument]]:
+        """Per edge (``relation_key``), its newest ``limit`` documents with evidence in the
+        window, each with its first sentence there: newest first (date, then id)."""
+        return {relation_key(edge): sorted(_evidence_documents(edge, since, until).values(),
+                                           key=lambda d: (d.date, d.id), reverse=True)[:limit]
+                for edge in self.with_evidence(edges, until)}
+
     def route_edges(self, until: str) -> list[Edge]:
         return [replace(e, evidence=()) for e in self._edges(until) if e.type == ROUTE]
 
@@ -774,8 +782,11 @@ def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: s
     first = facts.first_seen(entity_keys)
     documents = facts.entity_documents(entity_keys, recent_since, until, True,
                                        DOCUMENTS_PER_ITEM)
-    edges = {relation_key(e): e for e in facts.with_evidence(
-        [t.item.edge for t in found if t.item.edge is not None], until)}
+    # A document's evidence all bears its date, so its documents in the recent weeks are
+    # those a relation counts there; only the newest few are read, not all its evidence.
+    edge_documents = facts.edge_documents(
+        [t.item.edge for t in found if t.item.edge is not None], recent_since, until,
+        DOCUMENTS_PER_ITEM)
     bursts = []
     for tested in found:
         item = tested.item
@@ -784,11 +795,8 @@ def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: s
             bursts.append(_burst(tested, recent_weeks, baseline_weeks, first.get(item.key, ""),
                                  docs))
         else:
-            edge = edges[item.key]
-            recent = [d for d in _evidence_documents(edge, baseline_since, until).values()
-                      if d.date >= recent_since]
             bursts.append(_burst(tested, recent_weeks, baseline_weeks, item.edge.first_seen,
-                                 recent))
+                                 edge_documents.get(item.key, [])))
     return _ranked_bursts(bursts)
 
 
