@@ -1176,45 +1176,35 @@ class EmbeddedTrendFacts:
             "AND first_seen <= ?2 UNION SELECT target FROM edges WHERE type = ?1 "
             "AND mode NOT IN ('', 'unknown') AND first_seen <= ?2", (ROUTE, until))}
 
-    # Named-mode routes up to a date (?3), with their ends' countries (?1, a JSON object).
-    _NAMED_ROUTES = """
-        WITH place(key, country) AS (SELECT key, value FROM json_each(?1)),
-        routes AS (
-            SELECT e.type, e.source, e.target, e.mode, e.first_seen, o.country AS origin,
-                   d.country AS destination
-            FROM edges e LEFT JOIN place o ON o.key = e.source
-                         LEFT JOIN place d ON d.key = e.target
-            WHERE e.type = ?2 AND e.mode NOT IN ('', 'unknown') AND e.first_seen <= ?3)"""
-
     def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
                            ) -> tuple[list[Edge], set[tuple[str, str]]]:
         """Only the routes of pairs and corridors where a mode first reported in the window
-        follows another mode, found from per-mode first dates in SQL; a pair or corridor
-        is taken whole, so the report finds on it what it finds on all routes."""
-        params = (json.dumps(countries, ensure_ascii=False), ROUTE, until)
-        pairs = [f"{s}\x1f{t}" for s, t in self._query(
-            "SELECT source, target FROM edges WHERE type = ? AND mode NOT IN ('', 'unknown') "
-            "AND first_seen <= ? GROUP BY source, target "
-            "HAVING count(*) > 1 AND max(first_seen) >= ?", (ROUTE, until, since))]
-        firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        for origin, destination, mode, first in self._query(
-            f"{self._NAMED_ROUTES} SELECT origin, destination, mode, min(first_seen) "
-            "FROM routes WHERE origin != destination GROUP BY 1, 2, 3", params
-        ):
-            firsts[(origin, destination)][mode] = first
+        follows another mode, found from per-mode first dates; a pair or corridor is taken
+        whole, so the report finds on it what it finds on all routes."""
+        # One read of the named-mode routes' first dates, grouped here: joining each route
+        # to a JSON map of countries in SQL scanned the map once per route.
+        routes = [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
+                  for t, s, g, m, f in self._query(
+                      "SELECT type, source, target, mode, first_seen FROM edges WHERE type = ? "
+                      "AND mode NOT IN ('', 'unknown') AND first_seen <= ? "
+                      "ORDER BY type, source, target, mode", (ROUTE, until))]
+        pair_firsts: dict[tuple[str, str], list[str]] = defaultdict(list)
+        corridor_firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        for edge in routes:
+            pair_firsts[(edge.source, edge.target)].append(edge.first_seen)
+            ends = countries.get(edge.source), countries.get(edge.target)
+            if None not in ends and ends[0] != ends[1]:
+                by_mode = corridor_firsts[ends]
+                by_mode[edge.mode] = min(by_mode.get(edge.mode, edge.first_seen), edge.first_seen)
+        pairs = {pair for pair, firsts in pair_firsts.items()
+                 if len(firsts) > 1 and max(firsts) >= since}
         corridors = {
-            corridor for corridor, by_mode in firsts.items()
+            corridor for corridor, by_mode in corridor_firsts.items()
             if any(since <= first <= until and any(other < first for m, other in by_mode.items()
                                                    if m != mode)
                    for mode, first in by_mode.items())}
-        return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
-                for t, s, g, m, f in self._query(
-                    f"{self._NAMED_ROUTES} SELECT type, source, target, mode, first_seen "
-                    "FROM routes WHERE source || char(31) || target IN "
-                    "(SELECT value FROM json_each(?4)) OR origin || char(31) || destination IN "
-                    "(SELECT value FROM json_each(?5)) ORDER BY type, source, target, mode",
-                    (*params, _json(pairs), _json(f"{o}\x1f{d}" for o, d in corridors)))
-                ], corridors
+        return [e for e in routes if (e.source, e.target) in pairs
+                or (countries.get(e.source), countries.get(e.target)) in corridors], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
