@@ -4,14 +4,22 @@ TF-IDF over title and text, then non-negative matrix factorisation (NMF) with
 a fixed seed, so the same documents always give the same themes. Each
 document belongs to the theme it loads on most; a theme is its top terms, its
 documents per month and its most representative documents (highest loading).
+
+A window of more than ``SAMPLE_SIZE`` documents is clustered on a sample of
+that many, spread over its weeks and chosen by a stable hash of the ids (so
+the same documents give the same sample); only the sample's texts are read.
+Each theme then says how many documents it was found in, of how many.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
 
 from graph.model import DocumentSummary
 
@@ -22,6 +30,16 @@ MIN_DOCUMENTS = 4  # fewer than this and there is nothing to cluster
 MAX_THEMES = 12
 # Letters only, two or more: years, figures and ids say nothing about a topic.
 WORD_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+# At most this many documents are clustered. On 25,000 generated articles the
+# top terms of themes from 2,000 matched those from all of them about as well
+# as 3,000 or 5,000 did (mean best Jaccard 0.85-0.91), at a tenth of the cost.
+SAMPLE_SIZE = 2_000
+# Measured on 2,000-document samples: 5,000 terms (against 20,000) and float32
+# cut NMF's time by 40% with the same top terms; tol 1e-3 stops at 36 rather
+# than 63 iterations with the same terms. Unigrams alone lost the themes.
+MAX_FEATURES = 5_000
+NMF_TOLERANCE = 1e-3
+NMF_MAX_ITER = 400
 
 
 @dataclass(frozen=True)
@@ -39,9 +57,17 @@ class Theme:
     number: int  # 1.. by size
     label: str  # the first few top terms
     terms: tuple[str, ...]
-    size: int  # documents whose strongest theme this is
+    size: int  # documents (of the clustered ones) whose strongest theme this is
     months: tuple[tuple[str, int], ...]  # ("YYYY-MM", documents), ascending
     documents: tuple[ThemeDocument, ...]  # most representative first
+    clustered: int = 0  # documents the themes were found in (0: not recorded)
+    of: int = 0  # documents in the window; more than ``clustered`` when sampled
+
+    @property
+    def sampled(self) -> bool:
+        """True when the themes come from part of the window's documents, so
+        ``size`` and ``months`` count that part only."""
+        return 0 < self.clustered < self.of
 
 
 @dataclass(frozen=True)
@@ -60,12 +86,57 @@ def theme_count(n_documents: int) -> int:
     return max(2, min(MAX_THEMES, round(math.sqrt(n_documents / 2)), n_documents // 2))
 
 
+def _stable_hash(doc_id: str) -> bytes:
+    # Python's hash() of a str changes between processes; this does not.
+    return hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest()
+
+
+@lru_cache(maxsize=4096)  # a window has a few hundred days at most
+def _week(day: str) -> str:
+    """"YYYY-Www", which sorts in time order; an unusable date is its own stratum."""
+    try:
+        year, week, _ = date.fromisoformat(day).isocalendar()
+    except ValueError:
+        return f"~{day}"
+    return f"{year:04d}-W{week:02d}"
+
+
+def window_sample(summaries: Iterable[DocumentSummary],
+                  size: int = SAMPLE_SIZE) -> list[DocumentSummary]:
+    """At most ``size`` of ``summaries`` (one per id), sorted by id and the
+    same whatever their order. Each week of publication gets its share of the
+    sample (largest remainders, ties to the earlier week), so the months of a
+    window keep their proportions; within a week the documents with the
+    smallest stable hash of their id are taken."""
+    unique = {s.id: s for s in summaries}
+    if len(unique) <= size:
+        return sorted(unique.values(), key=lambda s: s.id)
+    weeks: dict[str, list[DocumentSummary]] = defaultdict(list)
+    for s in unique.values():
+        weeks[_week(s.published[:10])].append(s)
+    keys = sorted(weeks)
+    shares = {k: size * len(weeks[k]) / len(unique) for k in keys}
+    quota = {k: math.floor(shares[k]) for k in keys}
+    left = size - sum(quota.values())
+    # sorted() is stable: among equal remainders the earlier week gets the document.
+    for k in sorted(keys, key=lambda k: -(shares[k] - quota[k]))[:left]:
+        quota[k] += 1
+    chosen = []
+    for k in keys:
+        ranked = sorted(weeks[k], key=lambda s: (_stable_hash(s.id), s.id))
+        chosen.extend(ranked[:quota[k]])
+    return sorted(chosen, key=lambda s: s.id)
+
+
 def find_themes(inputs: Sequence[ThemeInput], n_themes: int | None = None,
                 random_state: int = RANDOM_STATE) -> list[Theme]:
     """Themes of ``inputs`` (ordered by size, then by their first term); [] when
-    there are too few documents or words to cluster."""
+    there are too few documents or words to cluster. Every document given is
+    clustered: sampling is :func:`themes_for_window`'s."""
+    import numpy as np
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from threadpoolctl import threadpool_limits
 
     inputs = sorted(inputs, key=lambda d: d.summary.id)  # the order must not matter
     wanted = theme_count(len(inputs)) if n_themes is None else n_themes
@@ -74,7 +145,7 @@ def find_themes(inputs: Sequence[ThemeInput], n_themes: int | None = None,
     vectorizer = TfidfVectorizer(
         stop_words="english", token_pattern=WORD_PATTERN, sublinear_tf=True,
         min_df=2 if len(inputs) >= 10 else 1, max_df=0.9, ngram_range=(1, 2),
-        max_features=20_000)
+        max_features=MAX_FEATURES, dtype=np.float32)
     texts = [f"{d.summary.title}. {d.text}" for d in inputs]
     try:
         matrix = vectorizer.fit_transform(texts)
@@ -82,23 +153,27 @@ def find_themes(inputs: Sequence[ThemeInput], n_themes: int | None = None,
         return []
     if matrix.shape[1] < wanted:
         return []
-    model = NMF(n_components=wanted, init="nndsvda", random_state=random_state, max_iter=1000)
-    loadings = model.fit_transform(matrix)
+    model = NMF(n_components=wanted, init="nndsvda", random_state=random_state,
+                tol=NMF_TOLERANCE, max_iter=NMF_MAX_ITER)
+    # One BLAS thread: on a shared two-core server the second thread's spinning
+    # doubled NMF's CPU time for a small gain in wall time.
+    with threadpool_limits(limits=1):
+        loadings = model.fit_transform(matrix)
     vocabulary = vectorizer.get_feature_names_out()
+    totals = loadings.sum(axis=1)
+    strongest = np.where(totals > 0, loadings.argmax(axis=1), -1)
 
     themes = []
     for topic in range(wanted):
-        members = []
-        for row, doc in enumerate(inputs):
-            total = loadings[row].sum()
-            if total > 0 and loadings[row].argmax() == topic:
-                members.append((float(loadings[row, topic] / total), doc))
-        if not members:
+        rows = np.flatnonzero(strongest == topic)
+        if rows.size == 0:
             continue
-        members.sort(key=lambda m: (-m[0], m[1].summary.id))
-        order = model.components_[topic].argsort()[::-1]
-        terms = tuple(str(vocabulary[i]) for i in order[:TOP_TERMS]
-                      if model.components_[topic, i] > 0)
+        members = sorted(
+            ((float(loadings[r, topic] / totals[r]), inputs[r]) for r in rows),
+            key=lambda m: (-m[0], m[1].summary.id))
+        weights = model.components_[topic]
+        order = weights.argsort()[::-1]
+        terms = tuple(str(vocabulary[i]) for i in order[:TOP_TERMS] if weights[i] > 0)
         months = Counter(doc.summary.published[:7] for _, doc in members)
         themes.append(Theme(
             number=0, label=", ".join(terms[:3]), terms=terms, size=len(members),
@@ -108,17 +183,23 @@ def find_themes(inputs: Sequence[ThemeInput], n_themes: int | None = None,
                               date=d.summary.published[:10], url=d.summary.url,
                               source=d.summary.source, weight=round(w, 4))
                 for w, d in members[:REPRESENTATIVE_DOCUMENTS]),
+            clustered=len(inputs), of=len(inputs),
         ))
     themes.sort(key=lambda t: (-t.size, t.terms))
-    return [Theme(number=i, label=t.label, terms=t.terms, size=t.size, months=t.months,
-                  documents=t.documents) for i, t in enumerate(themes, start=1)]
+    return [replace(t, number=i) for i, t in enumerate(themes, start=1)]
 
 
 def themes_for_window(summaries: Sequence[DocumentSummary], document_store,
-                      n_themes: int | None = None) -> list[Theme]:
+                      n_themes: int | None = None,
+                      sample_size: int = SAMPLE_SIZE) -> list[Theme]:
     """Themes of these relevant documents, their texts read from
     ``document_store`` (an ``ingest.store.DocumentStore``); documents the store
-    does not hold are left out."""
-    texts = document_store.get_many(s.id for s in summaries)
-    inputs = [ThemeInput(summary=s, text=texts[s.id].text) for s in summaries if s.id in texts]
-    return find_themes(inputs, n_themes=n_themes)
+    does not hold are left out. Above ``sample_size`` documents the themes are
+    those of :func:`window_sample`, and only its texts are read; each theme's
+    ``clustered`` and ``of`` say how many documents were clustered, of how many
+    in the window."""
+    window = len({s.id for s in summaries})
+    sample = window_sample(summaries, sample_size)
+    texts = document_store.get_many(s.id for s in sample)
+    inputs = [ThemeInput(summary=s, text=texts[s.id].text) for s in sample if s.id in texts]
+    return [replace(t, of=window) for t in find_themes(inputs, n_themes=n_themes)]

@@ -212,6 +212,12 @@ if not report.themes:
     st.caption("Too few documents (or no stored texts) to find themes in this window.")
 else:
     months = report.counts.months
+    first = report.themes[0]
+    if first.sampled:
+        # Large windows are clustered on a sample: say so, since sizes count only the sample.
+        st.caption(f"Themes found in {first.clustered:,} of the {first.of:,} relevant "
+                   "documents in this window (a sample spread evenly over its weeks, less any "
+                   "without a stored text); the documents per theme and per month count those.")
     figure = go.Figure()
     for theme in report.themes:
         sizes = dict(theme.months)
@@ -221,7 +227,8 @@ else:
             hovertemplate="%{x}: %{y} documents<extra></extra>"))
     figure.update_layout(height=300, barmode="stack", margin={"l": 10, "r": 10, "t": 10, "b": 10},
                          xaxis={"type": "category", "title": "month"},
-                         yaxis={"title": "documents"})
+                         yaxis={"title": "sampled documents" if first.sampled
+                                else "documents"})
     st.plotly_chart(figure, key="trends-themes")
     st.dataframe(pd.DataFrame([
         {"theme": t.number, "terms": list(t.terms), "documents": t.size,

@@ -3,12 +3,22 @@ real DocumentStore, and the themes of the bundled sample."""
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from graph.model import DocumentSummary
-from graph.themes import ThemeInput, find_themes, theme_count, themes_for_window
+from graph.themes import (
+    SAMPLE_SIZE,
+    ThemeInput,
+    find_themes,
+    theme_count,
+    themes_for_window,
+    window_sample,
+)
 from ingest.records import Document
 from ingest.store import DocumentStore
 
@@ -103,3 +113,104 @@ def test_theme_count_grows_slowly_with_the_corpus():
     assert theme_count(12) == 2
     assert theme_count(50) == 5
     assert theme_count(10_000) == 12
+
+
+def test_a_small_window_is_clustered_whole(two_topic_store):
+    store, summaries = two_topic_store
+    for theme in themes_for_window(summaries, store):
+        assert (theme.clustered, theme.of, theme.sampled) == (12, 12, False)
+
+
+# Three planted topics, each with words of its own, plus words every document shares.
+PLANTED = {
+    "boat": (
+        "boat", "sea", "refugees", "coast", "navy", "fishermen", "harbour", "drifted", "engine",
+        "sank", "sailors", "waves", "deck", "ferry"
+    ),
+    "scam": (
+        "compound", "scam", "crypto", "telegram", "victims", "fraud", "chats", "deposits",
+        "scripts", "managers", "investment", "wallet", "casino", "targets"
+    ),
+    "flood": (
+        "flood", "rain", "river", "dam", "villages", "evacuated", "water", "monsoon", "landslide",
+        "rice", "fields", "farmers", "mud", "levee"
+    ),
+}
+SHARED = (
+    "officials", "said", "reported", "week", "region", "local", "people", "according", "police"
+)
+LARGE_WINDOW = SAMPLE_SIZE + 400
+LARGE_START = date(2026, 9, 1)
+
+
+def planted_text(topic: str, rng: random.Random) -> str:
+    words = rng.choices(PLANTED[topic], k=14) + rng.choices(SHARED, k=6)
+    rng.shuffle(words)
+    return " ".join(words) + "."
+
+
+@pytest.fixture(scope="module")
+def large_window(tmp_path_factory):
+    """More documents than the sample holds, spread over 90 days (three months)."""
+    store = DocumentStore(tmp_path_factory.mktemp("large") / "documents.sqlite")
+    rng = random.Random(7)
+    summaries = []
+    with store.transaction():
+        for i in range(LARGE_WINDOW):
+            topic = list(PLANTED)[i % 3]
+            doc_id = f"{topic}-{i:05d}"
+            published = (LARGE_START + timedelta(days=i * 90 // LARGE_WINDOW)).isoformat()
+            store.add(Document(
+                id=doc_id, url=f"https://example.org/{doc_id}", title=f"Item {doc_id}",
+                published=published, source="Example", text=planted_text(topic, rng),
+                language="en", content_hash=f"hash-{doc_id}"))
+            summaries.append(summary(doc_id, published))
+    yield store, summaries
+    store.close()
+
+
+def test_a_window_above_the_sample_size_still_finds_its_planted_topics(large_window):
+    store, summaries = large_window
+    themes = themes_for_window(summaries, store, n_themes=3)
+    sample = window_sample(summaries)
+    assert len(sample) == SAMPLE_SIZE < len(summaries)
+    assert [(t.clustered, t.of, t.sampled) for t in themes] == [
+        (SAMPLE_SIZE, LARGE_WINDOW, True)] * 3
+    by_topic = {}
+    for theme in themes:
+        [topic] = {d.id.split("-")[0] for d in theme.documents}
+        by_topic[topic] = theme
+        assert set(theme.terms[:5]) <= set(PLANTED[topic]), theme.terms
+    assert set(by_topic) == set(PLANTED)
+    # Sizes and months count exactly the sampled documents of each topic.
+    for topic, theme in by_topic.items():
+        members = [s for s in sample if s.id.startswith(f"{topic}-")]
+        assert theme.size == len(members)
+        assert dict(theme.months) == Counter(s.published[:7] for s in members)
+    assert sum(t.size for t in themes) == SAMPLE_SIZE
+
+
+def test_the_sample_keeps_each_month_in_proportion(large_window):
+    _, summaries = large_window
+    sampled = Counter(s.published[:7] for s in window_sample(summaries))
+    window = Counter(s.published[:7] for s in summaries)
+    assert set(sampled) == set(window) == {"2026-09", "2026-10", "2026-11"}
+    for month, count in window.items():
+        # Shares are kept per week; a week across two months moves a few documents.
+        assert abs(sampled[month] - SAMPLE_SIZE * count / LARGE_WINDOW) <= 10
+
+
+def test_a_sampled_window_gives_the_same_themes_in_any_order(large_window):
+    store, summaries = large_window
+    shuffled = summaries[:]
+    random.Random(3).shuffle(shuffled)
+    assert themes_for_window(summaries, store) == themes_for_window(shuffled, store)
+
+
+def test_sample_shares_follow_the_weeks_and_ignore_the_input_order():
+    busy = [summary(f"busy-{i:03d}", "2026-10-05") for i in range(300)]  # a Monday
+    quiet = [summary(f"quiet-{i:03d}", "2026-10-14") for i in range(100)]  # the next week
+    sample = window_sample(busy + quiet, size=40)
+    assert Counter(s.id.split("-")[0] for s in sample) == {"busy": 30, "quiet": 10}
+    assert window_sample(quiet[::-1] + busy[::-1], size=40) == sample
+    assert window_sample(quiet, size=100) == sorted(quiet, key=lambda s: s.id)
