@@ -204,7 +204,9 @@ def _themes(report: TrendsReport, citations: _Citations) -> Section:
         peak = max(theme.months, key=lambda m: (m[1], m[0]))[0] if theme.months else ""
         statements.append(_statement(
             f"Theme {theme.number}: {', '.join(theme.terms[:5])}; "
-            f"{_plural(theme.size, 'document')}, most in {peak}.", citations,
+            f"{_plural(theme.size, 'document')}"
+            f"{f' of a sample of {theme.clustered:,}' if theme.sampled else ''}, most in {peak}.",
+            citations,
             [SourceDocument(id=d.id, title=d.title, date=d.date, url=d.url, source=d.source)
              for d in theme.documents[:2]]))
     return Section("themes", "Main themes", _keep(statements),

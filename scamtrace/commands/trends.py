@@ -111,7 +111,10 @@ def print_report(report: TrendsReport, console: Console) -> None:
                       c.first_seen, escape(_titles(c.documents)))
     console.print(table)
 
-    table = _table("Themes", "#", "terms", "documents", "per month", "most representative")
+    sampled = next((t for t in report.themes if t.sampled), None)
+    title = (f"Themes (in a sample of {sampled.clustered:,} of the {sampled.of:,} documents, "
+             "spread over the weeks)" if sampled else "Themes")
+    table = _table(title, "#", "terms", "documents", "per month", "most representative")
     for t in report.themes:
         table.add_row(str(t.number), escape(", ".join(t.terms[:6])), str(t.size),
                       " ".join(f"{m}:{n}" for m, n in t.months),

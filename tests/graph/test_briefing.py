@@ -267,3 +267,22 @@ def test_a_window_without_documents_says_so_in_every_format(sample_config):
         io.BytesIO(render_briefing(empty, "pdf").content)).pages)
     for text in (docx_text, pdf_text):
         assert "No relevant document was published in this window." in text
+
+
+@pytest.mark.parametrize(("clustered", "of", "said"), [
+    (2_000, 25_000, "40 documents of a sample of 2,000, most in 2026-10."),
+    (300, 300, "40 documents, most in 2026-10."),
+])
+def test_a_theme_found_in_a_sample_says_so(clustered, of, said):
+    from types import SimpleNamespace
+
+    from graph.briefing.build import _Citations, _themes
+    from graph.themes import Theme, ThemeDocument
+
+    theme = Theme(number=1, label="compound, raid", terms=("compound", "raid"), size=40,
+                  months=(("2026-09", 12), ("2026-10", 28)), clustered=clustered, of=of,
+                  documents=(ThemeDocument(id="d1", title="Raid", date="2026-10-02",
+                                           url="https://example.org/1", source="s",
+                                           weight=0.9),))
+    section = _themes(SimpleNamespace(themes=(theme,)), _Citations())
+    assert section.statements[0].text.endswith(said)
