@@ -24,8 +24,9 @@ PACKED_KEY = "scamtrace_packed"
 
 def pack_doc(doc: Doc) -> dict:
     """Sentences, mentions, relations and relevance of ``doc``, as msgpack-able lists."""
-    starts = [sentence.start for sentence in doc.sents]
-    sentences = [sentence.text.strip() for sentence in doc.sents]
+    spans = list(doc.sents)
+    starts = [sentence.start for sentence in spans]
+    sentences = [sentence.text.strip() for sentence in spans]
     mentions = []
     position = 0
     for span in doc.spans[MENTIONS_KEY]:
