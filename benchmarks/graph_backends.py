@@ -179,6 +179,8 @@ def dashboard_queries(store: GraphStore, picks: dict) -> Iterator[tuple[str, Cal
     yield "documents", lambda: store.documents(query=next_of(("", "scam", "report 1")),
                                                since=since, until=until)
     yield "overview", lambda: store.overview(since=since, until=until)
+    # The Map page: the window's routes, each with its evidence in the window.
+    yield "map_routes", lambda: store.edges((ROUTE,), since=since, until=until)
     # The Trends page's report without its themes (those are timed on their own).
     yield "trends_report", lambda: trends_report(store, None, since, until)
 

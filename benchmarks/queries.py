@@ -3,8 +3,8 @@
 Generates N synthetic articles (benchmarks/corpus.py), runs ingest, extract
 and build through ``scamtrace.runner`` into a fresh data directory, then
 times the dashboard's queries (overview, top entities, search, profile,
-neighbourhood, shortest path, documents, and the trends report with its
-themes) on the embedded store and, when a server answers, on Neo4j loaded
+neighbourhood, shortest path, documents, the map's routes, and the trends
+report with its themes) on the embedded store and, when a server answers, on Neo4j loaded
 from the same extractions. Prints p50/p95 side by side; the last line is
 one JSON object of all figures.
 
