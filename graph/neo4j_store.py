@@ -533,6 +533,12 @@ class Neo4jGraphStore:
 
         return self._run("edges", read)
 
+    def trend_facts(self):
+        """The trends report's questions answered on the server (graph.trends.trend_facts)."""
+        from graph.neo4j_trends import Neo4jTrendFacts
+
+        return Neo4jTrendFacts(self)
+
     # -- Neo4j extras (not part of GraphStore) ----------------------------
     def open_route_count(self) -> int:
         """ROUTE statements kept aside because one end is unnamed."""

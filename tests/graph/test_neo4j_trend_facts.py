@@ -1,0 +1,228 @@
+"""Neo4j's own answers to the trends report's questions give the report the
+protocol-only path gives on the same server, for the corpora the embedded
+aggregates are held to (tests/graph/test_trend_facts.py)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+from neo4j_server import PASSWORD, require_server  # noqa: E402
+from test_trend_facts import KEYS, _ProtocolOnly, _route_documents  # noqa: E402
+from test_trends import SINCE, UNTIL, build_corpus, corridor_corpus, day  # noqa: E402
+
+from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow  # noqa: E402
+from graph.neo4j_store import Neo4jGraphStore  # noqa: E402
+from graph.neo4j_trends import Neo4jTrendFacts  # noqa: E402
+from graph.trends import (  # noqa: E402
+    LISTED,
+    ProtocolTrendFacts,
+    TrendSettings,
+    trend_facts,
+    trends_report,
+)
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture(scope="module")
+def uri() -> str:
+    return require_server()
+
+
+@pytest.fixture(scope="module")
+def store(uri):
+    s = Neo4jGraphStore(uri=uri, user="neo4j", password=PASSWORD)
+    yield s
+    s.close()
+
+
+def loaded(store: Neo4jGraphStore, batch: GraphBatch) -> Neo4jGraphStore:
+    store.clear()
+    store.upsert(batch)
+    return store
+
+
+def both_reports(store: Neo4jGraphStore, since: str | None, until: str | None,
+                 listed: int = LISTED):
+    """The report through the server's aggregates, and through the protocol alone."""
+    chosen = TrendSettings(listed=listed)
+    fast = trends_report(store, None, since, until, settings=chosen)
+    slow = trends_report(_ProtocolOnly(store), None, since, until, settings=chosen)
+    return fast, slow
+
+
+def test_store_answers_through_its_own_facts(store):
+    assert isinstance(trend_facts(store), Neo4jTrendFacts)
+    assert isinstance(trend_facts(_ProtocolOnly(store)), ProtocolTrendFacts)
+
+
+WINDOWS = [(SINCE, UNTIL), (day(8, 0), UNTIL), (day(9, 0), UNTIL), ("2026-07-13", UNTIL),
+           (None, None), (day(3, 2), day(7, 4))]
+
+
+def test_server_aggregates_give_the_report_the_protocol_gives(store):
+    loaded(store, build_corpus().batch())
+    for window in WINDOWS:
+        fast, slow = both_reports(store, *window)
+        assert fast == slow, window
+    # The corpus has something in every part, so the comparison compares something.
+    fast, _ = both_reports(store, SINCE, UNTIL)
+    assert fast.bursts and fast.first_seen and fast.new_relations and fast.counts.by_entity
+
+
+def test_server_aggregates_give_the_corridor_report_the_protocol_gives(store):
+    loaded(store, corridor_corpus().batch())
+    for window in [(day(8, 0), UNTIL), (day(10, 0), UNTIL), (None, None)]:
+        fast, slow = both_reports(store, *window)
+        assert fast == slow, window
+    fast, _ = both_reports(store, day(8, 0), UNTIL)
+    assert [c.kind for c in fast.mode_changes] == ["corridor"]
+
+
+def test_listing_keeps_the_best_documented_new_relations_both_ways(store):
+    loaded(store, corridor_corpus().batch())
+    short, slow = both_reports(store, None, None, listed=1)
+    whole, _ = both_reports(store, None, None)
+    assert short == slow
+    assert short.new_relation_count == whole.new_relation_count == len(whole.new_relations) > 1
+    assert short.new_relations == whole.new_relations[:1]
+
+
+@pytest.mark.parametrize("since", ["2026-06-10", "2026-06-11"])
+def test_mode_first_reported_on_the_window_edge_is_a_change_both_ways(store, since):
+    loaded(store, _route_documents([
+        ("2026-05-01", "A", "B", "land"),
+        ("2026-06-10", "A", "B", "sea"),
+        ("2026-05-01", "Mae Sot", "Myawaddy", "land"),
+        ("2026-06-11", "Ranong", "Kawthaung", "air"),
+    ]))
+    fast, slow = both_reports(store, since, "2026-06-30")
+    assert fast == slow
+    found = {(c.kind, c.mode, c.first_seen) for c in fast.mode_changes}
+    assert (("route", "sea", "2026-06-10") in found) == (since == "2026-06-10")
+    assert ("corridor", "air", "2026-06-11") in found
+
+
+def test_bursting_relation_lists_its_newest_documents_with_their_first_sentence(store):
+    # One document with two sentences on the same day for a relation that bursts: the
+    # lower sentence index is the one shown, as the protocol path shows it.
+    corpus = build_corpus()
+    burst = [corpus.add(f"hub-{i}", day(10, i % 7), ("RECRUITER:Hub", "PLATFORM:Line"))
+             for i in range(30)]
+    for i, doc in enumerate(burst):
+        for index in (1, 0):
+            corpus.evidence.append(EvidenceRow(
+                "RECRUITS_VIA", "RECRUITER:Hub", "PLATFORM:Line", "", (), doc, index,
+                f"sentence {index} of {doc}", day(10, i % 7)))
+    loaded(store, corpus.batch())
+    fast, slow = both_reports(store, SINCE, UNTIL)
+    assert fast == slow
+    [hub] = [b for b in fast.bursts if b.kind == "relation" and "RECRUITER:Hub" in b.key]
+    assert hub.document_count == 30 and len(hub.documents) == 25
+    assert all(d.sentence == f"sentence 0 of {d.id}" for d in hub.documents)
+
+
+def _identity(edge) -> tuple:
+    return (edge.type, edge.source, edge.target, edge.mode)
+
+
+def answers(facts, types: tuple[str, ...], start: str, split: str, until: str) -> dict:
+    """Every question the report asks, for one (start, split, until); edges reduced to
+    what the report reads of them (the protocol's carry windowed figures besides)."""
+    keys = [k for k, _ in sorted(facts.entity_counts(start, split, until).items())]
+    keys += ["LOCATION:nowhere"]
+    countries = {"LOCATION:Mae Sot": "Thailand", "LOCATION:Ranong": "Thailand",
+                 "LOCATION:Myawaddy": "Myanmar", "LOCATION:Kawthaung": "Myanmar"}
+    routes = facts.route_edges(until)
+    counted = facts.relation_counts(types, start, split, until)
+    changing, corridors = facts.mode_change_routes(start, until, countries)
+    return {
+        "relevant_days": [facts.relevant_days(start, until), facts.relevant_days(None, None)],
+        "oldest": facts.oldest_relevant_day(),
+        "day_counts": facts.day_counts(start, until),
+        "entity_counts": facts.entity_counts(start, split, until),
+        "relation_counts": [(_identity(e), e.first_seen, b, r) for e, b, r in counted],
+        "first_seen": facts.first_seen(keys),
+        "first_seen_in": facts.first_seen_in(start, until),
+        "top": [facts.top_entities(start, until, n) for n in (1, 3, 50)],
+        "entity_days": facts.entity_days(keys, start, until),
+        "entity_documents": [facts.entity_documents(keys, split, until, newest, n)
+                             for newest in (True, False) for n in (1, 25)],
+        "edge_documents": [facts.edge_documents(routes + [e for e, _, _ in counted], start,
+                                                until, n) for n in (1, 25)],
+        "with_evidence": facts.with_evidence(routes, until),
+        "routes": [(_identity(e), e.first_seen) for e in routes],
+        "located_in": [(_identity(e), e.weight) for e in facts.located_in(until)],
+        "route_ends": facts.route_ends(until),
+        # The protocol offers every named route and any corridor; the server a subset
+        # that must hold every change (the reports' equality checks that part).
+        "changing": {_identity(e) for e in changing} <= {
+            _identity(e) for e in routes if e.mode not in ("", "unknown")},
+        "corridors": corridors,
+        "pairs": [(_identity(e), e.first_seen) for e in facts.pair_edges(
+            [(e.type, e.source, e.target) for e in routes], until)],
+        "new_pairs": [facts.new_relation_pairs(types, start, until, n) for n in (1, 200)],
+        "window": [(d.id, d.published) for d in facts.window_documents(start, until)],
+    }
+
+
+def with_edge_cases(corpus):
+    """The corpus with an off-topic document older than all the rest, and a place
+    placed again after some windows end (its weight then counts up to their end)."""
+    corpus.add("old-off-topic", "2026-05-01", ("LOCATION:Mae Sot",), relevant=False)
+    late = corpus.add("placed-again", day(10, 0), ("LOCATION:Mae Sot", "LOCATION:Thailand"))
+    corpus.relate("LOCATED_IN", "LOCATION:Mae Sot", "LOCATION:Thailand", late, day(10, 0))
+    return corpus
+
+
+@pytest.mark.parametrize("corpus", [build_corpus, corridor_corpus])
+def test_each_answer_is_the_protocol_answer(store, corpus):
+    loaded(store, with_edge_cases(corpus()).batch())
+    types = tuple(TrendSettings().relation_types)
+    for start, split, until in [(SINCE, day(7, 0), UNTIL), (day(2, 0), day(9, 5), UNTIL),
+                                (day(3, 3), day(6, 3), day(9, 4)), (day(9, 1), day(9, 1),
+                                                                   day(9, 1))]:
+        fast = answers(Neo4jTrendFacts(store), types, start, split, until)
+        slow = answers(ProtocolTrendFacts(store), types, start, split, until)
+        assert fast.pop("corridors") is not None and slow.pop("corridors") is None
+        assert fast == slow, (start, split, until)
+
+
+documents_strategy = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 20), st.booleans(),
+              st.lists(st.sampled_from(KEYS), min_size=0, max_size=3, unique=True),
+              st.sampled_from(["sea", "land", "air", "", "unknown"])),
+    min_size=1, max_size=30)
+
+
+# Few examples: each clears and loads the server and reads the report twice.
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents_strategy, st.integers(0, 20), st.integers(0, 20), st.integers(1, 3))
+def test_any_corpus_gives_the_same_report_both_ways(store, docs, a, b, listed):
+    def on(offset: int) -> str:
+        return (date(2026, 6, 1) + timedelta(days=offset * 3)).isoformat()
+
+    rows, mentions, evidence = [], [], []
+    for number, (doc, offset, relevant, keys, mode) in enumerate(docs):
+        doc_id = f"d{doc}-{number}"
+        published = on(offset)
+        rows.append(DocumentRow(id=doc_id, title=doc_id, url=f"https://x/{doc_id}", source="s",
+                                published=published, relevant=relevant))
+        mentions += [MentionRow(doc_id, key, 1, published) for key in keys]
+        if len(keys) >= 2:
+            type_ = "ROUTE" if keys[1].startswith("LOCATION") else "OPERATES_IN"
+            evidence.append(EvidenceRow(type_, keys[0], keys[1], mode if type_ == "ROUTE"
+                                        else "", (), doc_id, 0, "s.", published))
+    loaded(store, GraphBatch(documents=tuple(rows), mentions=tuple(mentions),
+                             evidence=tuple(evidence), high_water_mark=1))
+    since, until = sorted((on(a), on(b)))
+    fast, slow = both_reports(store, since, until, listed)
+    assert fast == slow
