@@ -194,8 +194,12 @@ CREATE TABLE IF NOT EXISTS edges (
     last_seen TEXT NOT NULL DEFAULT '',
     UNIQUE (type, source, target, mode)
 );
-CREATE INDEX IF NOT EXISTS edges_by_source ON edges (source);
-CREATE INDEX IF NOT EXISTS edges_by_target ON edges (target);
+-- With the other end in the key, a neighbourhood's "both ends among these nodes" is
+-- answered from the index: a hub's thousands of edges to other nodes are not read.
+DROP INDEX IF EXISTS edges_by_source;
+DROP INDEX IF EXISTS edges_by_target;
+CREATE INDEX IF NOT EXISTS edges_by_source_target ON edges (source, target);
+CREATE INDEX IF NOT EXISTS edges_by_target_source ON edges (target, source);
 CREATE TABLE IF NOT EXISTS evidence (
     edge_id INTEGER NOT NULL,
     doc_id TEXT NOT NULL,
@@ -1181,21 +1185,21 @@ class EmbeddedTrendFacts:
         """Only the routes of pairs and corridors where a mode first reported in the window
         follows another mode, found from per-mode first dates; a pair or corridor is taken
         whole, so the report finds on it what it finds on all routes."""
-        # One read of the named-mode routes' first dates, grouped here: joining each route
-        # to a JSON map of countries in SQL scanned the map once per route.
-        routes = [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
-                  for t, s, g, m, f in self._query(
-                      "SELECT type, source, target, mode, first_seen FROM edges WHERE type = ? "
-                      "AND mode NOT IN ('', 'unknown') AND first_seen <= ? "
-                      "ORDER BY type, source, target, mode", (ROUTE, until))]
+        # One read of the named-mode routes' first dates, grouped here as plain rows (an
+        # Edge is made only for the routes returned): joining each route to a JSON map of
+        # countries in SQL scanned the map once per route.
+        rows = self._query(
+            "SELECT source, target, mode, first_seen FROM edges WHERE type = ? "
+            "AND mode NOT IN ('', 'unknown') AND first_seen <= ? "
+            "ORDER BY source, target, mode", (ROUTE, until))
         pair_firsts: dict[tuple[str, str], list[str]] = defaultdict(list)
         corridor_firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        for edge in routes:
-            pair_firsts[(edge.source, edge.target)].append(edge.first_seen)
-            ends = countries.get(edge.source), countries.get(edge.target)
+        for source, target, mode, first in rows:
+            pair_firsts[(source, target)].append(first)
+            ends = countries.get(source), countries.get(target)
             if None not in ends and ends[0] != ends[1]:
                 by_mode = corridor_firsts[ends]
-                by_mode[edge.mode] = min(by_mode.get(edge.mode, edge.first_seen), edge.first_seen)
+                by_mode[mode] = min(by_mode.get(mode, first), first)
         pairs = {pair for pair, firsts in pair_firsts.items()
                  if len(firsts) > 1 and max(firsts) >= since}
         corridors = {
@@ -1203,8 +1207,10 @@ class EmbeddedTrendFacts:
             if any(since <= first <= until and any(other < first for m, other in by_mode.items()
                                                    if m != mode)
                    for mode, first in by_mode.items())}
-        return [e for e in routes if (e.source, e.target) in pairs
-                or (countries.get(e.source), countries.get(e.target)) in corridors], corridors
+        return [Edge(type=ROUTE, source=source, target=target, mode=mode, first_seen=first)
+                for source, target, mode, first in rows
+                if (source, target) in pairs
+                or (countries.get(source), countries.get(target)) in corridors], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)

@@ -3,6 +3,7 @@ batches, and an analysis graph built once per data version."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import time
@@ -177,6 +178,11 @@ def test_window_queries_read_the_day_tables_along_their_indexes(store):
     assert "mentions_by_entity_date" in newest and "TEMP B-TREE" not in newest
     assert "evidence_by_edge_day" in plan(
         "SELECT count(*) FROM evidence WHERE edge_id = ? AND date >= ?", 1, "2024-03-01")
+    # Edges with both ends among some nodes: both ends sought in one index.
+    between = plan("SELECT id FROM edges WHERE source IN (SELECT value FROM json_each(?)) "
+                   "AND target IN (SELECT value FROM json_each(?))", "[]", "[]")
+    assert re.search(r"INDEX edges_by_(source_target|target_source) \((source|target)=\? "
+                     r"AND (target|source)=\?\)", between), between
     db.close()
 
 
