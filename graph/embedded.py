@@ -1180,37 +1180,56 @@ class EmbeddedTrendFacts:
             "AND first_seen <= ?2 UNION SELECT target FROM edges WHERE type = ?1 "
             "AND mode NOT IN ('', 'unknown') AND first_seen <= ?2", (ROUTE, until))}
 
+    # Named-mode routes up to a date (?3) whose ends both have a country (?1, a JSON object
+    # of place key -> country), with those countries. The places are few (routes' ends)
+    # and materialised, so SQLite indexes them and walks each place's routes along the
+    # edges' (type, source) key instead of testing every route against the map.
+    _PLACES = "WITH place(key, country) AS MATERIALIZED (SELECT key, value FROM json_each(?1))"
+    _COUNTRY_ROUTES = """
+        SELECT e.source, e.target, e.mode, e.first_seen, o.country AS origin,
+               d.country AS destination
+        FROM place o JOIN edges e ON e.type = ?2 AND e.source = o.key
+        JOIN place d ON d.key = e.target
+        WHERE e.mode NOT IN ('', 'unknown') AND e.first_seen <= ?3 AND o.country != d.country"""
+
     def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
                            ) -> tuple[list[Edge], set[tuple[str, str]]]:
         """Only the routes of pairs and corridors where a mode first reported in the window
-        follows another mode, found from per-mode first dates; a pair or corridor is taken
-        whole, so the report finds on it what it finds on all routes."""
-        # One read of the named-mode routes' first dates, grouped here as plain rows (an
-        # Edge is made only for the routes returned): joining each route to a JSON map of
-        # countries in SQL scanned the map once per route.
-        rows = self._query(
-            "SELECT source, target, mode, first_seen FROM edges WHERE type = ? "
-            "AND mode NOT IN ('', 'unknown') AND first_seen <= ? "
-            "ORDER BY source, target, mode", (ROUTE, until))
-        pair_firsts: dict[tuple[str, str], list[str]] = defaultdict(list)
-        corridor_firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        for source, target, mode, first in rows:
-            pair_firsts[(source, target)].append(first)
-            ends = countries.get(source), countries.get(target)
-            if None not in ends and ends[0] != ends[1]:
-                by_mode = corridor_firsts[ends]
-                by_mode[mode] = min(by_mode.get(mode, first), first)
-        pairs = {pair for pair, firsts in pair_firsts.items()
-                 if len(firsts) > 1 and max(firsts) >= since}
+        follows another mode, found from per-mode first dates in SQL; a pair or corridor
+        is taken whole, so the report finds on it what it finds on all routes."""
+        places = json.dumps(countries, ensure_ascii=False)
+        pairs = [[s, t] for s, t in self._query(
+            "SELECT source, target FROM edges WHERE type = ? AND mode NOT IN ('', 'unknown') "
+            "AND first_seen <= ? GROUP BY source, target "
+            "HAVING count(*) > 1 AND max(first_seen) >= ?", (ROUTE, until, since))]
+        firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        for origin, destination, mode, first in self._query(
+            f"{self._PLACES} SELECT origin, destination, mode, min(first_seen) "
+            f"FROM ({self._COUNTRY_ROUTES}) GROUP BY 1, 2, 3",
+            (places, ROUTE, until),
+        ):
+            firsts[(origin, destination)][mode] = first
         corridors = {
-            corridor for corridor, by_mode in corridor_firsts.items()
+            corridor for corridor, by_mode in firsts.items()
             if any(since <= first <= until and any(other < first for m, other in by_mode.items()
                                                    if m != mode)
                    for mode, first in by_mode.items())}
-        return [Edge(type=ROUTE, source=source, target=target, mode=mode, first_seen=first)
-                for source, target, mode, first in rows
-                if (source, target) in pairs
-                or (countries.get(source), countries.get(target)) in corridors], corridors
+        found = {(s, t, m): f for s, t, m, f in self._query(
+            # CROSS JOIN keeps the pairs outside: SQLite would otherwise walk every route
+            # and scan the pairs for each.
+            "SELECT e.source, e.target, e.mode, e.first_seen FROM json_each(?1) j "
+            "CROSS JOIN edges e ON e.type = ?2 AND e.source = json_extract(j.value, '$[0]') "
+            "AND e.target = json_extract(j.value, '$[1]') "
+            "WHERE e.mode NOT IN ('', 'unknown') AND e.first_seen <= ?3",
+            (_json(pairs), ROUTE, until))}
+        if corridors:
+            wanted = _json(sorted(corridors))
+            found.update(((s, t, m), f) for s, t, m, f, _, _ in self._query(
+                f"{self._PLACES} SELECT * FROM ({self._COUNTRY_ROUTES}) "
+                "WHERE json_array(origin, destination) IN (SELECT value FROM json_each(?4))",
+                (places, ROUTE, until, wanted)))
+        return [Edge(type=ROUTE, source=s, target=t, mode=m, first_seen=f)
+                for (s, t, m), f in sorted(found.items())], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
