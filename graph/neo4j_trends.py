@@ -149,6 +149,8 @@ class Neo4jTrendFacts:
             counts = {key: n for key, n in tx.run(
                 f"MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE e.key IN $keys AND {IN_WINDOW}"
                 " RETURN e.key, count(*)", params)}
+            if limit <= 0:  # counts only (the report ranks first, then lists a few)
+                return counts, []
             # Each entity's first few only: a hub is named by thousands of documents.
             listed = list(tx.run(
                 "UNWIND $keys AS key CALL (key) { "

@@ -52,7 +52,7 @@ PRIOR_COUNT = 0.5  # pseudo-documents in the baseline, so unseen items get a sma
 PRIOR_WEEKS = 1.0  # pseudo-weeks those are spread over
 DOCUMENTS_PER_ITEM = 25  # documents listed behind one item (the count says how many in all)
 UNNAMED_MODES = frozenset({"", "unknown"})  # modes that take part in no mode change
-LISTED = 200  # new relations and mode changes listed (the report says how many in all)
+LISTED = 200  # items listed per kind (the report says how many in all)
 ENTITY_SERIES = 20  # most mentioned entities whose series the report carries
 # CO_OCCURS says only "in the same sentence": too many to read as news.
 EMERGING_RELATION_TYPES: tuple[str, ...] = tuple(
@@ -162,7 +162,8 @@ class TrendSettings:
     prior_count: float = PRIOR_COUNT
     prior_weeks: float = PRIOR_WEEKS
     relation_types: tuple[str, ...] = EMERGING_RELATION_TYPES
-    listed: int = LISTED  # new relations and mode changes listed at most
+    # new relations and mode changes listed at most, and first-seen entities per label
+    listed: int = LISTED
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,9 @@ class TrendsReport:
     notes: tuple[str, ...] = field(default=())
     new_relation_count: int = 0  # all new relations; ``new_relations`` lists settings.listed
     mode_change_count: int = 0  # all mode changes; ``mode_changes`` lists settings.listed
+    # All entities first seen; ``first_seen`` lists the settings.listed best documented of
+    # each label.
+    first_seen_count: int = 0
 
     def to_dict(self) -> dict:
         """Plain dicts, lists, strings and numbers (``json.dumps`` takes it as is)."""
@@ -800,15 +804,29 @@ def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: s
     return _ranked_bursts(bursts)
 
 
-def _first_seen(facts, since: str, until: str) -> list[FirstSeen]:
+def _first_seen(facts, since: str, until: str, listed: int) -> tuple[int, list[FirstSeen]]:
+    """(how many, the ``listed`` best documented of each label): a year of news names
+    thousands of people for the first time in a quarter, and reading the documents of
+    each made this the report's largest cost. Per label, so a new platform or recruiter
+    is not crowded out by names."""
     first = facts.first_seen_in(since, until)
-    documents = facts.entity_documents(list(first), since, until, False, DOCUMENTS_PER_ITEM)
-    found = [
-        FirstSeen(key=key, label=split_key(key)[0], name=entity_name(key), first_seen=day,
-                  document_count=documents[key][0], documents=tuple(documents[key][1]))
-        for key, day in first.items() if key in documents
-    ]
-    return sorted(found, key=lambda f: (-f.document_count, f.first_seen, f.key))
+    counts = {key: n for key, (n, _) in facts.entity_documents(
+        list(first), since, until, False, 0).items() if key in first}
+
+    def order(key: str) -> tuple:
+        return (-counts[key], first[key], key)
+
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(counts, key=order):
+        label = key.partition(":")[0]
+        if len(by_label[label]) < listed:
+            by_label[label].append(key)
+    chosen = sorted((k for keys in by_label.values() for k in keys), key=order)
+    documents = facts.entity_documents(chosen, since, until, False, DOCUMENTS_PER_ITEM)
+    return len(counts), [
+        FirstSeen(key=key, label=split_key(key)[0], name=entity_name(key), first_seen=first[key],
+                  document_count=counts[key], documents=tuple(documents[key][1]))
+        for key in chosen]
 
 
 def _new_relations(facts, types: Sequence[str], since: str, until: str, limit: int
@@ -874,7 +892,7 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
                                      settings.baseline_weeks)
 
     bursts = _bursts(facts, settings, baseline_since, recent_since, until)
-    first = _first_seen(facts, since, until)
+    first_count, first = _first_seen(facts, since, until, settings.listed)
     # Series for the emerging entities that lead their lists: at 100,000 documents the
     # first-seen list alone ran to thousands, each series costing a read and a chart option.
     emerging = ([b.key for b in bursts if b.kind == "entity"]
@@ -900,6 +918,9 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
     new_count, new_relations = _new_relations(facts, settings.relation_types, since, until,
                                               settings.listed)
     change_count, mode_changes = _mode_changes(facts, since, until, settings.listed)
+    if first_count > len(first):
+        notes.append(f"{first_count} entities first seen: the {settings.listed} best "
+                     "documented of each kind are listed")
     if new_count > len(new_relations):
         notes.append(f"{new_count} new relations: the {len(new_relations)} best documented "
                      "are listed")
@@ -914,4 +935,5 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
         new_relations=tuple(new_relations), mode_changes=tuple(mode_changes),
         themes=themes, notes=tuple(notes),
         new_relation_count=new_count, mode_change_count=change_count,
+        first_seen_count=first_count,
     )

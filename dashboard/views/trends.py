@@ -87,8 +87,9 @@ cols[1].metric("Bursts", len(report.bursts),
                f"{report.recent_since}) well above the item's own earlier rate: one-sided Poisson "
                f"test, p ≤ {report.settings.max_p_value}, at least {report.settings.min_count} "
                "documents.")
-cols[2].metric("First seen", len(report.first_seen),
-               help="Entities whose first mention ever falls in the window.")
+cols[2].metric("First seen", report.first_seen_count,
+               help="Entities whose first mention ever falls in the window (the "
+               f"{report.settings.listed} best documented of each kind are listed).")
 cols[3].metric("New relations", report.new_relation_count,
                help="Links (other than co-occurrence) reported for the first time.")
 cols[4].metric("Route mode changes", report.mode_change_count,

@@ -111,6 +111,24 @@ def test_listing_keeps_the_best_documented_new_relations_and_counts_them_all(tmp
     assert any(str(whole.new_relation_count) in note for note in fast.notes)
 
 
+def test_listing_keeps_the_best_documented_first_seen_of_each_label_and_counts_them_all(
+        tmp_path):
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(build_corpus().batch())
+        fast, slow = both_reports(store, SINCE, UNTIL, listed=1)
+        whole, _ = both_reports(store, SINCE, UNTIL)
+    assert fast == slow
+    assert fast.first_seen_count == whole.first_seen_count == len(whole.first_seen)
+    labels = {f.label for f in whole.first_seen}
+    assert len(labels) > 1 and len(whole.first_seen) > len(labels)
+    # The first of each label in the whole list (it is ordered best documented first).
+    best = {}
+    for item in whole.first_seen:
+        best.setdefault(item.label, item)
+    assert fast.first_seen == tuple(sorted(best.values(), key=whole.first_seen.index))
+    assert any(str(whole.first_seen_count) in note for note in fast.notes)
+
+
 def _trend_days(store: EmbeddedGraphStore) -> list[tuple]:
     """Every derived day table, whole."""
     return [
