@@ -68,7 +68,9 @@ Query semantics (the reference the Neo4j backend matches, result for result):
   mentions in the window desc, key; at most ``limit`` nodes. Edges are all
   edges with evidence in the window between returned nodes, ordered by
   (type, source, target, mode), each with its ``NEIGHBOURHOOD_EVIDENCE``
-  newest evidence in the window. An unknown centre gives an empty Subgraph.
+  newest evidence in the window; when more than ``edge_limit`` qualify, only
+  the strongest (weight in the window desc, then type, source, target, mode)
+  are kept. An unknown centre gives an empty Subgraph.
 * ``shortest_path``: all time, direction ignored. Of the shortest paths the
   one whose node-key sequence is lexicographically smallest; per hop the
   strongest relation between the two nodes (weight desc, then type, source,
@@ -117,6 +119,7 @@ from graph.batch import (
     updated_figures,
 )
 from graph.model import (
+    NEIGHBOURHOOD_EDGES,
     DocumentSummary,
     Edge,
     EntityNode,
@@ -269,6 +272,15 @@ _GRAPHS_KEPT = 4
 
 def _json(values: Iterable) -> str:
     return json.dumps(list(values), ensure_ascii=False)
+
+
+def strongest_edges(rows: list[tuple], limit: int) -> list[tuple]:
+    """Of (id, type, source, target, mode, weight, ...) rows in (type, source, target, mode)
+    order, the ``limit`` of highest weight (ties by that order), kept in that order."""
+    if len(rows) <= limit:
+        return rows
+    kept = sorted(rows, key=lambda r: (-r[5], r[1], r[2], r[3], r[4]))[:max(limit, 0)]
+    return sorted(kept, key=lambda r: (r[1], r[2], r[3], r[4]))
 
 
 def _window(column: str, since: str | None, until: str | None) -> tuple[str, list[str]]:
@@ -906,6 +918,7 @@ class EmbeddedGraphStore:
     def neighbourhood(
         self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
         since: str | None = None, until: str | None = None, limit: int = 200,
+        edge_limit: int = NEIGHBOURHOOD_EDGES,
     ) -> Subgraph:
         reached = neighbourhood_nodes(self._analysis_graph(), key, depth, labels, since, until)
         if not reached:
@@ -916,7 +929,8 @@ class EmbeddedGraphStore:
             key=lambda n: (n.key != key, reached[n.key], -n.mentions, n.key))[:limit]
         kept = _json(n.key for n in order)
         edges = self._edges(f"e.source IN {IN_LIST} AND e.target IN {IN_LIST}",
-                            (kept, kept), since, until, NEIGHBOURHOOD_EVIDENCE)
+                            (kept, kept), since, until, NEIGHBOURHOOD_EVIDENCE,
+                            select=lambda rows: strongest_edges(rows, edge_limit))
         return Subgraph(nodes=tuple(order), edges=tuple(edges))
 
     @_one_snapshot

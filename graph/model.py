@@ -156,6 +156,11 @@ class GraphBatch:
     writer: str = ""
 
 
+# Edges of a neighbourhood at most: 150 nodes around a hub of a year's news are joined by
+# ~9,000 edges, which no one can read in a drawing and which cost most of the query.
+NEIGHBOURHOOD_EDGES = 1000
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """The graph, whichever backend holds it."""
@@ -199,9 +204,11 @@ class GraphStore(Protocol):
     def neighbourhood(
         self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
         since: str | None = None, until: str | None = None, limit: int = 200,
+        edge_limit: int = NEIGHBOURHOOD_EDGES,
     ) -> Subgraph:
         """Entities within ``depth`` hops over entity-entity edges seen in the
-        window, restricted to ``labels`` (the centre is always kept)."""
+        window, restricted to ``labels`` (the centre is always kept), and the
+        edges among them, at most ``edge_limit`` (the strongest)."""
 
     def shortest_path(self, source: str, target: str, max_hops: int = 6) -> list[Edge]:
         """One shortest path as a list of edges, each with its evidence, in

@@ -65,7 +65,12 @@ from graph.batch import (
     normalise_batch,
     updated_figures,
 )
-from graph.embedded import NEIGHBOURHOOD_EVIDENCE, PATH_EVIDENCE, PROFILE_DOCUMENTS
+from graph.embedded import (
+    NEIGHBOURHOOD_EDGES,
+    NEIGHBOURHOOD_EVIDENCE,
+    PATH_EVIDENCE,
+    PROFILE_DOCUMENTS,
+)
 from graph.model import (
     DocumentSummary,
     Edge,
@@ -379,6 +384,7 @@ class Neo4jGraphStore:
     def neighbourhood(
         self, key: str, depth: int = 1, labels: tuple[str, ...] | None = None,
         since: str | None = None, until: str | None = None, limit: int = 200,
+        edge_limit: int = NEIGHBOURHOOD_EDGES,
     ) -> Subgraph:
         def read(tx):
             if tx.run("MATCH (e:Entity {key: $key}) RETURN count(e)", key=key).single()[0] == 0:
@@ -413,6 +419,9 @@ class Neo4jGraphStore:
                     f"{_edge_fields(since, until)}", kept=kept, since=since, until=until))
                  if rel.weight),
                 key=lambda rel: rel.order)
+            if len(relations) > edge_limit:  # the strongest, as the embedded store keeps
+                strongest = sorted(relations, key=lambda rel: (-rel.weight, rel.order))
+                relations = sorted(strongest[:max(edge_limit, 0)], key=lambda rel: rel.order)
             edges = _complete(tx, relations, since, until, NEIGHBOURHOOD_EVIDENCE)
             return Subgraph(nodes=tuple(order), edges=tuple(edges))
 

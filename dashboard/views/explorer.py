@@ -13,6 +13,7 @@ from dashboard.network import entity_name, keep_relations, network_figure
 from dashboard.queries import dashboard_data_or_stop
 from dashboard.safe_text import one_line
 from dashboard.window import current_window, describe_window
+from graph.model import NEIGHBOURHOOD_EDGES
 from nlp.taxonomy import CO_OCCURS, ENTITY_LABELS, ENTITY_RELATION_TYPES
 
 ENTITY_PARAM = "entity"
@@ -68,6 +69,7 @@ else:
         since=since if in_window else None, until=until if in_window else None,
         limit=int(limit),
     )
+    capped = len(subgraph.edges) >= NEIGHBOURHOOD_EDGES
     subgraph = keep_relations(subgraph, set(relations), centre)
     if len(subgraph.edges) == 0:
         st.info(
@@ -80,6 +82,8 @@ else:
             f"{len(subgraph.nodes)} entities, {len(subgraph.edges)} links. "
             "Hover a node for its counts and a ◆ on an edge for its relation and first "
             "evidence sentence; drag to pan, scroll to zoom."
+            + (f" Only the {NEIGHBOURHOOD_EDGES:,} strongest links among these entities are "
+               "kept: fewer entities or hops show all of theirs." if capped else "")
         )
         st.plotly_chart(
             network_figure(subgraph, centre=centre), key="explorer-network",

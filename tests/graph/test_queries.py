@@ -487,3 +487,14 @@ def test_path_reflects_writes_made_after_an_earlier_query(world: GraphStore):
     ))
     assert edge_ids(world.shortest_path(MAE_SOT, CAMBODIA)) == [
         ("CO_OCCURS", CAMBODIA, MAE_SOT, "")]
+
+
+def test_neighbourhood_keeps_only_the_strongest_edges_past_its_edge_limit(world: GraphStore):
+    whole = world.neighbourhood(MYANMAR)
+    strongest = sorted(whole.edges, key=lambda e: (-e.weight, e.type, e.source, e.target,
+                                                   e.mode))
+    assert len({e.weight for e in whole.edges}) > 1  # the cut is by weight, not by order
+    for limit in (1, 3, len(whole.edges)):
+        cut = world.neighbourhood(MYANMAR, edge_limit=limit)
+        assert cut.nodes == whole.nodes
+        assert list(cut.edges) == [e for e in whole.edges if e in strongest[:limit]]
