@@ -92,7 +92,7 @@ Query semantics (the reference the Neo4j backend matches, result for result):
   window, by first_seen desc then key.
 * ``edges``: edges of ``types`` (all entity-entity types when None) with
   evidence in the window, ordered (type, source, target, mode), with all their
-  evidence in the window.
+  evidence in the window, or its newest ``evidence_limit`` when given.
 """
 
 from __future__ import annotations
@@ -1011,9 +1011,10 @@ class EmbeddedGraphStore:
 
     @_one_snapshot
     def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
-              until: str | None = None) -> list[Edge]:
+              until: str | None = None, evidence_limit: int | None = None) -> list[Edge]:
         wanted = ENTITY_RELATION_TYPES if types is None else types
-        return self._edges(f"e.type IN {IN_LIST}", (_json(wanted),), since, until, None)
+        return self._edges(f"e.type IN {IN_LIST}", (_json(wanted),), since, until,
+                           evidence_limit)
 
     # -- embedded extras (not part of GraphStore) ------------------------
     def trend_facts(self) -> EmbeddedTrendFacts:

@@ -232,6 +232,8 @@ class GraphStore(Protocol):
     ) -> Overview: ...
 
     def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
-              until: str | None = None) -> list[Edge]:
+              until: str | None = None, evidence_limit: int | None = None) -> list[Edge]:
         """All entity-entity edges of ``types`` seen in the window (for trends,
-        maps and exports), with evidence, ordered by (type, source, target, mode)."""
+        maps and exports), with their evidence in the window (the newest
+        ``evidence_limit`` of it when given), ordered by (type, source, target,
+        mode)."""

@@ -525,7 +525,7 @@ class Neo4jGraphStore:
         return self._run("overview", read)
 
     def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
-              until: str | None = None) -> list[Edge]:
+              until: str | None = None, evidence_limit: int | None = None) -> list[Edge]:
         wanted = [t for t in (ENTITY_RELATION_TYPES if types is None else types)
                   if t in ENTITY_RELATION_TYPES]
 
@@ -538,7 +538,7 @@ class Neo4jGraphStore:
                         f"{_edge_fields(since, until)}", since=since, until=until))
                     if rel.weight]
             relations.sort(key=lambda rel: rel.order)
-            return _complete(tx, relations, since, until, None)
+            return _complete(tx, relations, since, until, evidence_limit)
 
         return self._run("edges", read)
 

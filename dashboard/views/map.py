@@ -34,13 +34,16 @@ MODE_COLOURS = {  # Okabe-Ito, as the rest of the dashboard
 }
 PLACE_COLOUR = label_colour(LOCATION)
 MAX_PLACE_SIZE = 40
+# Statements read per route: a busy route of a year's news has hundreds, and reading them
+# all for every route made the map's query the slowest of the page.
+ROUTE_EVIDENCE = 20
 Point = tuple[float, float]  # (lat, lon)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _routes(_store: GraphStore, identity: str, version: int, since: str | None,
             until: str | None) -> list[Edge]:
-    return _store.edges((ROUTE,), since=since, until=until)
+    return _store.edges((ROUTE,), since=since, until=until, evidence_limit=ROUTE_EVIDENCE)
 
 
 def route_mode(edge: Edge) -> str:
@@ -207,4 +210,6 @@ if rows:
     edge = routes[rows[0]]
     st.markdown(f"**{escape_markdown(entity_name(edge.source))} → "
                 f"{escape_markdown(entity_name(edge.target))}** · {route_mode(edge)}")
+    if edge.weight > len(edge.evidence):
+        st.caption(f"The {len(edge.evidence)} newest of its {edge.weight} statements.")
     show_evidence(edge.evidence, key="map-evidence")

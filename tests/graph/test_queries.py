@@ -401,6 +401,16 @@ def test_edges_in_a_window_have_weight_and_evidence_of_that_window(world: GraphS
     assert (all_time.weight, all_time.first_seen) == (3, "2024-02-15")
 
 
+def test_edges_with_an_evidence_limit_carry_their_newest_evidence_and_whole_figures(
+        world: GraphStore):
+    whole = world.edges()
+    for since, limit in ((None, 1), ("2024-03-01", 1), (None, 2), (None, 0)):
+        cut = world.edges(since=since, evidence_limit=limit)
+        assert cut == [replace(e, evidence=e.evidence[:limit])
+                       for e in world.edges(since=since)]
+    assert any(len(e.evidence) > 1 for e in whole)  # the limit cut something
+
+
 def test_edges_filter_by_type_and_window(world: GraphStore):
     assert edge_ids(world.edges(types=("CO_OCCURS",), until="2024-01-31")) == [
         ("CO_OCCURS", KK_PARK, MYAWADDY, ""), ("CO_OCCURS", KK_PARK, DKBA, ""),
