@@ -772,14 +772,18 @@ class EmbeddedGraphStore:
         ):
             vias[edge_id].update(json.loads(via))
         evidence: dict[int, list[Evidence]] = defaultdict(list)
-        if evidence_limit is None:
+        # Reading all of the window's evidence and cutting here is cheaper when the edges
+        # have little more than the limit each (a map's thousands of routes stated once or
+        # twice); per-edge newest-first reads pay off for hub edges with thousands.
+        plain = evidence_limit is None or sum(r[5] for r in rows) <= 4 * evidence_limit * len(rows)
+        if plain and evidence_limit != 0:
             found = self._query(
                 "SELECT v.edge_id, v.doc_id, v.sentence, v.date, coalesce(d.title, ''), "
                 "coalesce(d.url, ''), coalesce(d.source, '') FROM evidence v "
                 f"LEFT JOIN documents d ON d.id = v.doc_id WHERE v.edge_id IN {IN_LIST}{clause} "
                 "ORDER BY v.edge_id, v.date DESC, v.doc_id, v.sentence_index",
                 (ids_json, *window_params))
-        elif evidence_limit > 0:
+        elif evidence_limit is not None and evidence_limit > 0:
             # The newest few per edge, each edge's read along its (edge_id, date) index from
             # the newest end: ranking all of a hub edge's evidence in the window cost seconds.
             inner_clause, _ = _window("w.date", since, until)
@@ -796,8 +800,9 @@ class EmbeddedGraphStore:
         else:
             found = []
         for edge_id, doc_id, sentence, date, title, url, source in found:
-            evidence[edge_id].append(Evidence(doc_id=doc_id, sentence=sentence, date=date,
-                                              title=title, url=url, source=source))
+            if evidence_limit is None or len(evidence[edge_id]) < evidence_limit:
+                evidence[edge_id].append(Evidence(doc_id=doc_id, sentence=sentence, date=date,
+                                                  title=title, url=url, source=source))
         return [
             Edge(type=t, source=s, target=g, mode=mode, via=tuple(sorted(vias[i])),
                  weight=weight, first_seen=first, last_seen=last,
