@@ -463,22 +463,24 @@ class EmbeddedGraphStore:
             [(m.doc_id, m.entity, m.count, m.date) for m in batch.mentions],
         )
 
-        edge_ids: dict[tuple[str, str, str, str], int] = {}
-        for row in batch.evidence:
-            ident = (row.type, row.source, row.target, row.mode)
-            if ident not in edge_ids:
-                db.execute(
-                    "INSERT INTO edges (type, source, target, mode) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (type, source, target, mode) DO NOTHING", ident)
-                edge_ids[ident] = db.execute(
-                    "SELECT id FROM edges WHERE type = ? AND source = ? AND target = ? "
-                    "AND mode = ?", ident).fetchone()[0]
-            db.execute(
-                "INSERT INTO evidence (edge_id, doc_id, sentence_index, sentence, date, via) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (edge_ids[ident], row.doc_id, row.sentence_index, row.sentence, row.date,
-                 _json(row.via)),
-            )
+        # Edges made and their ids read in one statement each, then the evidence inserted in
+        # (edge_id, doc_id, sentence_index) order, the order of its key and of the per-edge
+        # index: in a store of 1.5 million rows, rows in key order touch each page once.
+        idents = sorted({(r.type, r.source, r.target, r.mode) for r in batch.evidence})
+        db.executemany("INSERT INTO edges (type, source, target, mode) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (type, source, target, mode) DO NOTHING", idents)
+        edge_ids: dict[tuple[str, str, str, str], int] = {
+            (t, s, g, m): i for i, t, s, g, m in db.execute(
+                "SELECT e.id, e.type, e.source, e.target, e.mode FROM json_each(?) j "
+                "CROSS JOIN edges e ON e.type = json_extract(j.value, '$[0]') "
+                "AND e.source = json_extract(j.value, '$[1]') "
+                "AND e.target = json_extract(j.value, '$[2]') "
+                "AND e.mode = json_extract(j.value, '$[3]')", (_json(idents),))}
+        db.executemany(
+            "INSERT INTO evidence (edge_id, doc_id, sentence_index, sentence, date, via) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            sorted((edge_ids[(r.type, r.source, r.target, r.mode)], r.doc_id, r.sentence_index,
+                    r.sentence, r.date, _json(r.via)) for r in batch.evidence))
         touched_entities.update(end for ident in edge_ids for end in ident[1:3])
 
         db.executemany(
