@@ -14,18 +14,24 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 from neo4j_server import PASSWORD, require_server  # noqa: E402
-from test_trend_facts import KEYS, _ProtocolOnly, _route_documents  # noqa: E402
+from test_trend_facts import (  # noqa: E402
+    KEYS,
+    WINDOW_EDGE_ROUTES,
+    _ProtocolOnly,
+    _route_documents,
+    assert_listing_keeps_the_best_documented_new_relations,
+    assert_mode_change_on_the_window_edge,
+    both_reports,
+)
 from test_trends import SINCE, UNTIL, build_corpus, corridor_corpus, day  # noqa: E402
 
 from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow  # noqa: E402
 from graph.neo4j_store import Neo4jGraphStore  # noqa: E402
 from graph.neo4j_trends import Neo4jTrendFacts  # noqa: E402
 from graph.trends import (  # noqa: E402
-    LISTED,
     ProtocolTrendFacts,
     TrendSettings,
     trend_facts,
-    trends_report,
 )
 
 pytestmark = pytest.mark.neo4j
@@ -47,15 +53,6 @@ def loaded(store: Neo4jGraphStore, batch: GraphBatch) -> Neo4jGraphStore:
     store.clear()
     store.upsert(batch)
     return store
-
-
-def both_reports(store: Neo4jGraphStore, since: str | None, until: str | None,
-                 listed: int = LISTED):
-    """The report through the server's aggregates, and through the protocol alone."""
-    chosen = TrendSettings(listed=listed)
-    fast = trends_report(store, None, since, until, settings=chosen)
-    slow = trends_report(_ProtocolOnly(store), None, since, until, settings=chosen)
-    return fast, slow
 
 
 def test_store_answers_through_its_own_facts(store):
@@ -87,27 +84,14 @@ def test_server_aggregates_give_the_corridor_report_the_protocol_gives(store):
 
 
 def test_listing_keeps_the_best_documented_new_relations_both_ways(store):
-    loaded(store, corridor_corpus().batch())
-    short, slow = both_reports(store, None, None, listed=1)
-    whole, _ = both_reports(store, None, None)
-    assert short == slow
-    assert short.new_relation_count == whole.new_relation_count == len(whole.new_relations) > 1
-    assert short.new_relations == whole.new_relations[:1]
+    assert_listing_keeps_the_best_documented_new_relations(
+        loaded(store, corridor_corpus().batch()))
 
 
 @pytest.mark.parametrize("since", ["2026-06-10", "2026-06-11"])
 def test_mode_first_reported_on_the_window_edge_is_a_change_both_ways(store, since):
-    loaded(store, _route_documents([
-        ("2026-05-01", "A", "B", "land"),
-        ("2026-06-10", "A", "B", "sea"),
-        ("2026-05-01", "Mae Sot", "Myawaddy", "land"),
-        ("2026-06-11", "Ranong", "Kawthaung", "air"),
-    ]))
-    fast, slow = both_reports(store, since, "2026-06-30")
-    assert fast == slow
-    found = {(c.kind, c.mode, c.first_seen) for c in fast.mode_changes}
-    assert (("route", "sea", "2026-06-10") in found) == (since == "2026-06-10")
-    assert ("corridor", "air", "2026-06-11") in found
+    assert_mode_change_on_the_window_edge(loaded(store, _route_documents(WINDOW_EDGE_ROUTES)),
+                                          since)
 
 
 def test_bursting_relation_lists_its_newest_documents_with_their_first_sentence(store):

@@ -26,9 +26,9 @@ from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow  # noqa
 from graph.trends import LISTED, ProtocolTrendFacts, TrendSettings, trends_report  # noqa: E402,E501
 
 
-def both_reports(store: EmbeddedGraphStore, since: str | None, until: str | None,
-                 listed: int = LISTED):
-    """The report through the store's aggregates, and through the protocol alone."""
+def both_reports(store, since: str | None, until: str | None, listed: int = LISTED):
+    """The report through the store's own facts (any backend), and through the protocol
+    alone."""
     chosen = TrendSettings(listed=listed)
     fast = trends_report(store, None, since, until, settings=chosen)
     slow = trends_report(_ProtocolOnly(store), None, since, until, settings=chosen)
@@ -82,33 +82,46 @@ def _route_documents(routes: list[tuple[str, str, str, str]]) -> GraphBatch:
     return GraphBatch(documents=tuple(rows), evidence=tuple(evidence), high_water_mark=1)
 
 
+# A -> B (no country) gains sea on 2026-06-10, a window's first day or the day before
+# it; the Thailand -> Myanmar corridor gains air the next day.
+WINDOW_EDGE_ROUTES = [
+    ("2026-05-01", "A", "B", "land"),
+    ("2026-06-10", "A", "B", "sea"),
+    ("2026-05-01", "Mae Sot", "Myawaddy", "land"),
+    ("2026-06-11", "Ranong", "Kawthaung", "air"),
+]
+
+
+def assert_mode_change_on_the_window_edge(store, since: str) -> None:
+    """``store`` holds WINDOW_EDGE_ROUTES; shared with the Neo4j suite."""
+    fast, slow = both_reports(store, since, "2026-06-30")
+    assert fast == slow
+    found = {(c.kind, c.mode, c.first_seen) for c in fast.mode_changes}
+    assert (("route", "sea", "2026-06-10") in found) == (since == "2026-06-10")
+    assert ("corridor", "air", "2026-06-11") in found
+
+
+def assert_listing_keeps_the_best_documented_new_relations(store) -> None:
+    """``store`` holds the corridor corpus; shared with the Neo4j suite."""
+    fast, slow = both_reports(store, None, None, listed=1)
+    whole, _ = both_reports(store, None, None)
+    assert fast == slow
+    assert fast.new_relation_count == whole.new_relation_count == len(whole.new_relations) > 1
+    assert fast.new_relations == whole.new_relations[:1]
+    assert any(str(whole.new_relation_count) in note for note in fast.notes)
+
+
 @pytest.mark.parametrize("since", ["2026-06-10", "2026-06-11"])
 def test_mode_first_reported_on_the_window_edge_is_a_change_both_ways(tmp_path, since):
-    # A -> B (no country) gains sea on 2026-06-10, a window's first day or the day before
-    # it; the Thailand -> Myanmar corridor gains air the next day.
     with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
-        store.upsert(_route_documents([
-            ("2026-05-01", "A", "B", "land"),
-            ("2026-06-10", "A", "B", "sea"),
-            ("2026-05-01", "Mae Sot", "Myawaddy", "land"),
-            ("2026-06-11", "Ranong", "Kawthaung", "air"),
-        ]))
-        fast, slow = both_reports(store, since, "2026-06-30")
-        assert fast == slow
-        found = {(c.kind, c.mode, c.first_seen) for c in fast.mode_changes}
-        assert (("route", "sea", "2026-06-10") in found) == (since == "2026-06-10")
-        assert ("corridor", "air", "2026-06-11") in found
+        store.upsert(_route_documents(WINDOW_EDGE_ROUTES))
+        assert_mode_change_on_the_window_edge(store, since)
 
 
 def test_listing_keeps_the_best_documented_new_relations_and_counts_them_all(tmp_path):
     with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
         store.upsert(corridor_corpus().batch())
-        fast, slow = both_reports(store, None, None, listed=1)
-        whole, _ = both_reports(store, None, None)
-    assert fast == slow
-    assert fast.new_relation_count == whole.new_relation_count == len(whole.new_relations) > 1
-    assert fast.new_relations == whole.new_relations[:1]
-    assert any(str(whole.new_relation_count) in note for note in fast.notes)
+        assert_listing_keeps_the_best_documented_new_relations(store)
 
 
 def test_listing_keeps_the_best_documented_first_seen_of_each_label_and_counts_them_all(
