@@ -135,7 +135,7 @@ from nlp.taxonomy import ENTITY_RELATION_TYPES, LOCATED_IN, ROUTE
 SCHEMA_VERSION = "1"
 # Which derived day tables a store holds: a store with an older value has them
 # worked out from its tables when opened.
-DERIVED_VERSION = "2"
+DERIVED_VERSION = "3"
 DERIVED_TABLES = ("trend_days", "entity_days", "edge_days")
 PROFILE_DOCUMENTS = 50  # documents listed in an entity profile
 PATH_EVIDENCE = 5  # evidence per hop of a shortest path
@@ -238,7 +238,7 @@ CREATE TABLE IF NOT EXISTS trend_days (
     PRIMARY KEY (kind, key, day)
 ) WITHOUT ROWID;
 -- Derived: per entity and day, mentions and (document, entity) pairs; per edge and
--- day, evidence rows. Kept as trend_days is.
+-- day, evidence rows (n) and documents. Kept as trend_days is.
 CREATE TABLE IF NOT EXISTS entity_days (
     date TEXT NOT NULL,
     entity TEXT NOT NULL,
@@ -252,9 +252,10 @@ CREATE TABLE IF NOT EXISTS edge_days (
     date TEXT NOT NULL,
     edge_id INTEGER NOT NULL,
     n INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
     PRIMARY KEY (date, edge_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS edge_days_by_edge ON edge_days (edge_id, date, n);
+CREATE INDEX IF NOT EXISTS edge_days_by_edge ON edge_days (edge_id, date, n, documents);
 CREATE INDEX IF NOT EXISTS edges_by_first_seen ON edges (first_seen);
 CREATE VIEW IF NOT EXISTS edge_evidence AS
     SELECT e.type, e.source, e.target, e.mode, v.doc_id, v.sentence_index, v.sentence, v.date
@@ -339,6 +340,7 @@ class EmbeddedGraphStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._drop_old_derived()
             self._db.executescript(SCHEMA)
             if self._meta("uid") is None:  # a new file; opening an existing one writes nothing
                 self._db.execute(
@@ -364,6 +366,17 @@ class EmbeddedGraphStore:
         self.close()
 
     # -- plumbing -------------------------------------------------------
+    def _drop_old_derived(self) -> None:
+        """Drop derived tables an older scamtrace wrote, before the schema makes them anew:
+        their columns may differ, and they are filled again from the tables."""
+        if not self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+            return
+        if (self._meta("schema") == SCHEMA_VERSION
+                and self._meta("derived") not in (None, DERIVED_VERSION)):
+            for table in DERIVED_TABLES:
+                self._db.execute(f"DROP TABLE IF EXISTS {table}")
+
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else row[0]
@@ -520,7 +533,8 @@ class EmbeddedGraphStore:
     # Per entity and day, and per edge and day, what ``{docs}`` contribute.
     _ENTITY_DAYS = ("SELECT date, entity, sum(count), count(*) FROM mentions WHERE doc_id {docs} "
                     "GROUP BY date, entity")
-    _EDGE_DAYS = "SELECT date, edge_id, count(*) FROM evidence WHERE doc_id {docs} GROUP BY 1, 2"
+    _EDGE_DAYS = ("SELECT date, edge_id, count(*), count(DISTINCT doc_id) FROM evidence "
+                  "WHERE doc_id {docs} GROUP BY 1, 2")
 
     def _add_derived(self, db: sqlite3.Connection, doc_ids: str | None, sign: int) -> None:
         """Add (sign +1) or take away (-1) what these documents (a JSON list of ids; None:
@@ -532,7 +546,7 @@ class EmbeddedGraphStore:
                  db.execute(self._TREND_DAYS.format(docs=docs), params * 3)]
         entity = [(date, key, sign * m, sign * n) for date, key, m, n in
                   db.execute(self._ENTITY_DAYS.format(docs=docs), params)]
-        edge = [(date, edge_id, sign * n) for date, edge_id, n in
+        edge = [(date, edge_id, sign * n, sign * d) for date, edge_id, n, d in
                 db.execute(self._EDGE_DAYS.format(docs=docs), params)]
         db.executemany(
             "INSERT INTO trend_days (kind, key, day, n) VALUES (?, ?, ?, ?) "
@@ -542,8 +556,9 @@ class EmbeddedGraphStore:
             "ON CONFLICT (date, entity) DO UPDATE SET mentions = mentions + excluded.mentions, "
             "documents = documents + excluded.documents", entity)
         db.executemany(
-            "INSERT INTO edge_days (date, edge_id, n) VALUES (?, ?, ?) "
-            "ON CONFLICT (date, edge_id) DO UPDATE SET n = n + excluded.n", edge)
+            "INSERT INTO edge_days (date, edge_id, n, documents) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (date, edge_id) DO UPDATE SET n = n + excluded.n, "
+            "documents = documents + excluded.documents", edge)
         if sign < 0:
             db.executemany("DELETE FROM trend_days WHERE kind = ? AND key = ? AND day = ? "
                            "AND n <= 0", [r[:3] for r in trend])
@@ -1077,21 +1092,22 @@ class EmbeddedTrendFacts:
 
     def relation_counts(self, types: Sequence[str], start: str, split: str, until: str
                         ) -> list[tuple[Edge, int, int]]:
-        edges = {
-            r[0]: Edge(type=r[1], source=r[2], target=r[3], mode=r[4], first_seen=r[5])
+        # A document's evidence all bears its date, so documents per edge and day add up
+        # to the documents of a period.
+        recent = {
+            r[0]: (Edge(type=r[1], source=r[2], target=r[3], mode=r[4], first_seen=r[5]), r[6])
             for r in self._query(
-                "SELECT id, type, source, target, mode, first_seen FROM edges "
-                f"WHERE type IN {IN_LIST} AND id IN (SELECT edge_id FROM edge_days "
-                "WHERE date >= ? AND date <= ?)", (_json(types), split, until))
+                "SELECT e.id, e.type, e.source, e.target, e.mode, e.first_seen, r.documents "
+                "FROM (SELECT edge_id, sum(documents) AS documents FROM edge_days "
+                "      WHERE date >= ? AND date <= ? GROUP BY edge_id) r "
+                f"JOIN edges e ON e.id = r.edge_id WHERE e.type IN {IN_LIST}",
+                (split, until, _json(types)))
         }
-        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for edge_id, day in self._query(
-            "SELECT edge_id, min(date) FROM evidence "
-            f"WHERE edge_id IN {IN_LIST} AND date >= ? AND date <= ? GROUP BY edge_id, doc_id",
-            (_json(edges), start, until),
-        ):
-            counts[edge_id][day >= split] += 1
-        return [(edges[i], b, r) for i, (b, r) in sorted(counts.items()) if r > 0]
+        baseline = dict(self._query(
+            f"SELECT edge_id, sum(documents) FROM edge_days WHERE edge_id IN {IN_LIST} "
+            "AND date >= ? AND date < ? GROUP BY edge_id", (_json(recent), start, split)))
+        return [(edge, baseline.get(i, 0), n) for i, (edge, n) in sorted(recent.items())
+                if n > 0]
 
     def first_seen(self, keys: Iterable[str]) -> dict[str, str]:
         return {k: f[:10] for k, f in self._query(

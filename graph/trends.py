@@ -35,6 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 import numpy as np
 from scipy.stats import poisson
@@ -218,6 +219,13 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+@lru_cache(maxsize=4096)
+def _day_week(day: str) -> str:
+    """The ISO week of a day given as text: a report's hundreds of series share its
+    few hundred days."""
+    return iso_week(date.fromisoformat(day))
+
+
 def _weeks_between(first: date, last: date) -> tuple[str, ...]:
     start = first - timedelta(days=first.weekday())
     weeks = []
@@ -251,7 +259,7 @@ def _day_series(key: str, name: str, days: Counter, weeks: Sequence[str],
     by_week: Counter = Counter()
     by_month: Counter = Counter()
     for day, n in days.items():
-        by_week[iso_week(date.fromisoformat(day))] += n
+        by_week[_day_week(day)] += n
         by_month[day[:7]] += n
     return Series(key=key, name=name, total=sum(days.values()),
                   weekly=tuple(by_week.get(w, 0) for w in weeks),
@@ -336,14 +344,15 @@ def poisson_burst_p_value(recent_count: int, baseline_count: int, recent_weeks: 
 
 
 def _benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
-    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
-    q = [1.0] * len(p_values)
-    running = 1.0
-    for rank in range(len(order), 0, -1):
-        i = order[rank - 1]
-        running = min(running, p_values[i] * len(p_values) / rank)
-        q[i] = running
-    return q
+    p = np.asarray(p_values, dtype=float)
+    if not len(p):
+        return []
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    # Each q is the smallest adjusted p at its rank or above, capped at 1.
+    q = np.empty(len(p))
+    q[order] = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+    return q.tolist()
 
 
 @dataclass(frozen=True)
@@ -352,11 +361,18 @@ class CountedItem:
 
     kind: str  # "entity" or "relation"
     key: str
-    label: str
-    name: str
     baseline: int
     recent: int
     edge: Edge | None = None  # the relation's edge (without evidence)
+
+    # Label and name only for the few that burst: thousands of items are tested.
+    @property
+    def label(self) -> str:
+        return self.edge.type if self.edge is not None else split_key(self.key)[0]
+
+    @property
+    def name(self) -> str:
+        return relation_name(self.edge) if self.edge is not None else entity_name(self.key)
 
 
 @dataclass(frozen=True)
@@ -455,20 +471,72 @@ def _previous_documents(before: Iterable) -> tuple[SourceDocument, ...]:
     return tuple(list(previous.values())[:DOCUMENTS_PER_ITEM])
 
 
-def _mode_change(kind: str, source: str, target: str, mode: str, new: Sequence[Edge],
-                 earlier: Sequence[Edge], first: str, since: str, until: str) -> ModeChange:
-    before = [ev for e in earlier for ev in e.evidence if ev.date[:10] < first]
+@dataclass(frozen=True)
+class _FoundChange:
+    """A mode change before its documents are read: which routes gained the mode and
+    which had another before."""
+
+    kind: str  # "route" or "corridor"
+    source: str
+    target: str
+    mode: str
+    first: str
+    new: tuple[Edge, ...]
+    earlier: tuple[Edge, ...]
+
+
+def _mode_change(found: _FoundChange, since: str, until: str) -> ModeChange:
+    before = [ev for e in found.earlier for ev in e.evidence if ev.date[:10] < found.first]
     docs: dict[str, SourceDocument] = {}
-    for edge in new:
+    for edge in found.new:
         for doc_id, doc in _evidence_documents(edge, since, until).items():
             docs.setdefault(doc_id, doc)
     return ModeChange(
-        source=source, target=target, mode=mode, first_seen=first,
-        previous_modes=tuple(sorted({e.mode for e in earlier})),
+        source=found.source, target=found.target, mode=found.mode, first_seen=found.first,
+        previous_modes=tuple(sorted({e.mode for e in found.earlier})),
         previous_last_seen=max((ev.date[:10] for ev in before), default=""),
         document_count=len(docs), documents=_oldest_first(docs.values()),
-        previous_documents=_previous_documents(before), kind=kind,
-        routes=tuple(sorted(relation_key(e) for e in new)))
+        previous_documents=_previous_documents(before), kind=found.kind,
+        routes=tuple(sorted(relation_key(e) for e in found.new)))
+
+
+def _found_mode_changes(edges: Sequence[Edge], since: str, until: str,
+                        countries: dict[str, str] | None) -> list[_FoundChange]:
+    """``find_mode_changes`` up to reading documents: newest first."""
+    routes = [e for e in edges if e.type == ROUTE and e.mode not in UNNAMED_MODES]
+    by_pair: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for edge in routes:
+        by_pair[(edge.source, edge.target)].append(edge)
+    changes = []
+    for (source, target), group in sorted(by_pair.items()):
+        for edge in group:
+            first = _first_date(edge)
+            if not _in(first, since, until):
+                continue
+            earlier = [e for e in group if e.mode != edge.mode and _first_date(e) < first]
+            if earlier:
+                changes.append(_FoundChange("route", source, target, edge.mode, first, (edge,),
+                                            tuple(earlier)))
+    told = {(c.mode, c.first, c.source, c.target) for c in changes}
+    countries = countries or {}
+    by_corridor: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for edge in routes:
+        ends = countries.get(edge.source), countries.get(edge.target)
+        if None not in ends and ends[0] != ends[1]:
+            by_corridor[ends].append(edge)
+    for (origin, destination), group in sorted(by_corridor.items()):
+        for mode in sorted({e.mode for e in group}):
+            new = [e for e in group if e.mode == mode]
+            first = min(_first_date(e) for e in new)
+            if not _in(first, since, until):
+                continue
+            earlier = [e for e in group if e.mode != mode and _first_date(e) < first]
+            if not earlier or any((mode, first, e.source, e.target) in told for e in new):
+                continue
+            changes.append(_FoundChange(
+                "corridor", f"{LOCATION}:{origin}", f"{LOCATION}:{destination}", mode, first,
+                tuple(new), tuple(earlier)))
+    return sorted(changes, key=lambda c: (c.first, c.source, c.target, c.mode), reverse=True)
 
 
 def find_mode_changes(edges: Sequence[Edge], since: str, until: str,
@@ -488,41 +556,8 @@ def find_mode_changes(edges: Sequence[Edge], since: str, until: str,
     corridor change that one route's change already tells (same mode, same
     first date, a route of the corridor) is left out. ``unknown`` and unnamed
     modes take part in neither. Newest first."""
-    routes = [e for e in edges if e.type == ROUTE and e.mode not in UNNAMED_MODES]
-    by_pair: dict[tuple[str, str], list[Edge]] = defaultdict(list)
-    for edge in routes:
-        by_pair[(edge.source, edge.target)].append(edge)
-    changes = []
-    for (source, target), group in sorted(by_pair.items()):
-        for edge in group:
-            first = _first_date(edge)
-            if not _in(first, since, until):
-                continue
-            earlier = [e for e in group if e.mode != edge.mode and _first_date(e) < first]
-            if earlier:
-                changes.append(_mode_change("route", source, target, edge.mode, [edge], earlier,
-                                            first, since, until))
-    told = {(c.mode, c.first_seen, c.source, c.target) for c in changes}
-    countries = countries or {}
-    by_corridor: dict[tuple[str, str], list[Edge]] = defaultdict(list)
-    for edge in routes:
-        ends = countries.get(edge.source), countries.get(edge.target)
-        if None not in ends and ends[0] != ends[1]:
-            by_corridor[ends].append(edge)
-    for (origin, destination), group in sorted(by_corridor.items()):
-        for mode in sorted({e.mode for e in group}):
-            new = [e for e in group if e.mode == mode]
-            first = min(_first_date(e) for e in new)
-            if not _in(first, since, until):
-                continue
-            earlier = [e for e in group if e.mode != mode and _first_date(e) < first]
-            if not earlier or any((mode, first, e.source, e.target) in told for e in new):
-                continue
-            changes.append(_mode_change(
-                "corridor", f"{LOCATION}:{origin}", f"{LOCATION}:{destination}", mode, new,
-                earlier, first, since, until))
-    return sorted(changes, key=lambda c: (c.first_seen, c.source, c.target, c.mode),
-                  reverse=True)
+    return [_mode_change(found, since, until)
+            for found in _found_mode_changes(edges, since, until, countries)]
 
 
 def find_first_seen(documents: Sequence[DocumentSummary], first_seen: dict[str, str],
@@ -774,9 +809,8 @@ def _counts(facts, since: str, until: str, documents: Counter, entities: Sequenc
 def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: str,
             until: str) -> list[Burst]:
     entity_counts = facts.entity_counts(baseline_since, recent_since, until)
-    items = [CountedItem("entity", key, split_key(key)[0], entity_name(key), b, r)
-             for key, (b, r) in sorted(entity_counts.items())]
-    items += [CountedItem("relation", relation_key(e), e.type, relation_name(e), b, r, edge=e)
+    items = [CountedItem("entity", key, b, r) for key, (b, r) in sorted(entity_counts.items())]
+    items += [CountedItem("relation", relation_key(e), b, r, edge=e)
               for e, b, r in facts.relation_counts(settings.relation_types, baseline_since,
                                                    recent_since, until)]
     found, recent_weeks, baseline_weeks = tested_bursts(
@@ -839,35 +873,26 @@ def _new_relations(facts, types: Sequence[str], since: str, until: str, limit: i
 
 def _mode_changes(facts, since: str, until: str, limit: int) -> tuple[int, list[ModeChange]]:
     """(how many, the ``limit`` newest): found on the routes' first dates, then
-    completed with the evidence of the pairs and corridors listed."""
+    told with the evidence of the routes behind the changes listed only."""
     from graph.places import countries_of
 
     countries = countries_of(facts.route_ends(until), facts.located_in(until))
     routes, corridors = facts.mode_change_routes(since, until, countries)
-    found = [c for c in find_mode_changes(routes, since, until, countries)
+    found = [c for c in _found_mode_changes(routes, since, until, countries)
              if c.kind == "route" or corridors is None
              or (entity_name(c.source), entity_name(c.target)) in corridors]
-    changes = found[:limit]
-    if not changes:
-        return len(found), []
-    # Every pair and corridor a change comes from, whole, with its evidence.
-    pairs = {(c.source, c.target) for c in changes if c.kind == "route"}
-    listed_corridors = {(c.source, c.target) for c in changes if c.kind == "corridor"}
+    listed = found[:limit]
+    involved = {relation_key(e): e for c in listed for e in (*c.new, *c.earlier)}
+    full = {relation_key(e): e for e in facts.with_evidence(involved.values(), until)}
 
-    def corridor(edge: Edge) -> tuple[str, str] | None:
-        ends = countries.get(edge.source), countries.get(edge.target)
-        if None in ends or ends[0] == ends[1]:
-            return None
-        return f"{LOCATION}:{ends[0]}", f"{LOCATION}:{ends[1]}"
+    def with_evidence(edges: tuple[Edge, ...]) -> tuple[Edge, ...]:
+        return tuple(full[relation_key(e)] for e in edges)
 
-    wanted = {corridor(e) for e in routes if (e.source, e.target) in pairs} | listed_corridors
-    involved = [e for e in routes
-                if (e.source, e.target) in pairs or corridor(e) in wanted]
-    listed = {(c.kind, c.source, c.target, c.mode) for c in changes}
+    # A route's first date is its first evidence's, as find_mode_changes dates it.
     return len(found), [
-        c for c in find_mode_changes(facts.with_evidence(involved, until), since, until,
-                                     countries)
-        if (c.kind, c.source, c.target, c.mode) in listed]
+        _mode_change(replace(c, new=new, earlier=with_evidence(c.earlier),
+                             first=min(_first_date(e) for e in new)), since, until)
+        for c in listed for new in [with_evidence(c.new)]]
 
 
 def trends_report(graph: GraphStore, documents=None, since: str | None = None,
