@@ -1057,6 +1057,7 @@ class EmbeddedTrendFacts:
     def __init__(self, store: EmbeddedGraphStore) -> None:
         self.store = store
         self._query = store._query
+        self._routes: dict[str, list[tuple[str, str, str, str]]] = {}
 
     def relevant_days(self, since: str | None, until: str | None) -> list[tuple[str, int]]:
         clause, params = _window("day", since, until)
@@ -1212,62 +1213,41 @@ class EmbeddedTrendFacts:
                     "AND v.date <= ?1) END FROM edges e WHERE e.type = ?2 AND e.first_seen <= ?1 "
                     "ORDER BY e.source, e.target, e.mode", (until, LOCATED_IN))]
 
-    def route_ends(self, until: str) -> set[str]:
-        return {k for (k,) in self._query(
-            "SELECT source FROM edges WHERE type = ?1 AND mode NOT IN ('', 'unknown') "
-            "AND first_seen <= ?2 UNION SELECT target FROM edges WHERE type = ?1 "
-            "AND mode NOT IN ('', 'unknown') AND first_seen <= ?2", (ROUTE, until))}
+    def _named_routes(self, until: str) -> list[tuple[str, str, str, str]]:
+        """(source, target, mode, first seen) of every named-mode route up to ``until``,
+        read once per report: the mode-change questions all walk them."""
+        if until not in self._routes:
+            self._routes[until] = self._query(
+                "SELECT source, target, mode, first_seen FROM edges WHERE type = ? "
+                "AND first_seen <= ? AND mode NOT IN ('', 'unknown')", (ROUTE, until))
+        return self._routes[until]
 
-    # Named-mode routes up to a date (?3) whose ends both have a country (?1, a JSON object
-    # of place key -> country), with those countries. The places are few (routes' ends)
-    # and materialised, so SQLite indexes them and walks each place's routes along the
-    # edges' (type, source) key instead of testing every route against the map.
-    _PLACES = "WITH place(key, country) AS MATERIALIZED (SELECT key, value FROM json_each(?1))"
-    _COUNTRY_ROUTES = """
-        SELECT e.source, e.target, e.mode, e.first_seen, o.country AS origin,
-               d.country AS destination
-        FROM place o JOIN edges e ON e.type = ?2 AND e.source = o.key
-        JOIN place d ON d.key = e.target
-        WHERE e.mode NOT IN ('', 'unknown') AND e.first_seen <= ?3 AND o.country != d.country"""
+    def route_ends(self, until: str) -> set[str]:
+        return {k for s, t, _, _ in self._named_routes(until) for k in (s, t)}
 
     def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
                            ) -> tuple[list[Edge], set[tuple[str, str]]]:
         """Only the routes of pairs and corridors where a mode first reported in the window
-        follows another mode, found from per-mode first dates in SQL; a pair or corridor
-        is taken whole, so the report finds on it what it finds on all routes."""
-        places = json.dumps(countries, ensure_ascii=False)
-        pairs = [[s, t] for s, t in self._query(
-            "SELECT source, target FROM edges WHERE type = ? AND mode NOT IN ('', 'unknown') "
-            "AND first_seen <= ? GROUP BY source, target "
-            "HAVING count(*) > 1 AND max(first_seen) >= ?", (ROUTE, until, since))]
+        follows another mode, found from per-mode first dates; a pair or corridor is
+        taken whole, so the report finds on it what it finds on all routes."""
+        routes = self._named_routes(until)
+        by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
         firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        for origin, destination, mode, first in self._query(
-            f"{self._PLACES} SELECT origin, destination, mode, min(first_seen) "
-            f"FROM ({self._COUNTRY_ROUTES}) GROUP BY 1, 2, 3",
-            (places, ROUTE, until),
-        ):
-            firsts[(origin, destination)][mode] = first
+        for source, target, mode, first in routes:
+            by_pair[(source, target)].append(first)
+            ends = countries.get(source), countries.get(target)
+            if None not in ends and ends[0] != ends[1]:
+                by_mode = firsts[ends]
+                by_mode[mode] = min(by_mode.get(mode, first), first)
+        pairs = {pair for pair, dates in by_pair.items() if len(dates) > 1 and max(dates) >= since}
         corridors = {
             corridor for corridor, by_mode in firsts.items()
             if any(since <= first <= until and any(other < first for m, other in by_mode.items()
                                                    if m != mode)
                    for mode, first in by_mode.items())}
-        found = {(s, t, m): f for s, t, m, f in self._query(
-            # CROSS JOIN keeps the pairs outside: SQLite would otherwise walk every route
-            # and scan the pairs for each.
-            "SELECT e.source, e.target, e.mode, e.first_seen FROM json_each(?1) j "
-            "CROSS JOIN edges e ON e.type = ?2 AND e.source = json_extract(j.value, '$[0]') "
-            "AND e.target = json_extract(j.value, '$[1]') "
-            "WHERE e.mode NOT IN ('', 'unknown') AND e.first_seen <= ?3",
-            (_json(pairs), ROUTE, until))}
-        if corridors:
-            wanted = _json(sorted(corridors))
-            found.update(((s, t, m), f) for s, t, m, f, _, _ in self._query(
-                f"{self._PLACES} SELECT * FROM ({self._COUNTRY_ROUTES}) "
-                "WHERE json_array(origin, destination) IN (SELECT value FROM json_each(?4))",
-                (places, ROUTE, until, wanted)))
         return [Edge(type=ROUTE, source=s, target=t, mode=m, first_seen=f)
-                for (s, t, m), f in sorted(found.items())], corridors
+                for s, t, m, f in sorted(routes)
+                if (s, t) in pairs or (countries.get(s), countries.get(t)) in corridors], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
@@ -1280,20 +1260,27 @@ class EmbeddedTrendFacts:
 
     def new_relation_pairs(self, types: Sequence[str], since: str, until: str, limit: int
                            ) -> tuple[int, list[tuple[str, str, str]]]:
+        # A pair is new when it has an edge first seen in the window and none before. Its
+        # documents in the window: from edge_days when it has one mode (a document counts
+        # once a day), by its evidence when several modes may share a document. The "+"
+        # keeps SQLite on the (type, source, target) key for the "none before" test.
         rows = self._query(
-            "WITH pairs AS ("
-            "  SELECT DISTINCT type, source, target FROM edges "
-            f"  WHERE first_seen >= ? AND first_seen <= ? AND type IN {IN_LIST}"
-            "), new AS ("
-            "  SELECT p.type, p.source, p.target, min(o.first_seen) AS first FROM pairs p "
-            "  JOIN edges o ON o.type = p.type AND o.source = p.source AND o.target = p.target "
-            "  AND o.first_seen <= ? GROUP BY p.type, p.source, p.target HAVING first >= ?"
-            ") SELECT count(*) OVER (), n.type, n.source, n.target FROM new n "
-            "ORDER BY (SELECT count(DISTINCT v.doc_id) FROM edges o JOIN evidence v "
+            "SELECT count(*) OVER (), n.type, n.source, n.target FROM ("
+            "  SELECT p.type, p.source, p.target, min(p.first_seen) AS first, "
+            "  count(*) AS modes, min(p.id) AS one FROM edges p "
+            f"  WHERE p.type IN {IN_LIST.replace('?', '?3')} "
+            "  AND p.first_seen >= ?1 AND p.first_seen <= ?2 AND NOT EXISTS ("
+            "    SELECT 1 FROM edges o WHERE o.type = p.type AND o.source = p.source "
+            "    AND o.target = p.target AND +o.first_seen < ?1) "
+            "  GROUP BY p.type, p.source, p.target"
+            ") n ORDER BY CASE WHEN n.modes = 1 THEN ("
+            "  SELECT coalesce(sum(d.documents), 0) FROM edge_days d WHERE d.edge_id = n.one "
+            "  AND d.date >= ?1 AND d.date <= ?2) "
+            "ELSE (SELECT count(DISTINCT v.doc_id) FROM edges o JOIN evidence v "
             "  ON v.edge_id = o.id WHERE o.type = n.type AND o.source = n.source "
-            "  AND o.target = n.target AND v.date >= ? AND v.date <= ?) DESC, "
-            "n.first DESC, n.type, n.source, n.target LIMIT ?",
-            (since, until, _json(types), until, since, since, until, limit))
+            "  AND o.target = n.target AND v.date >= ?1 AND v.date <= ?2) END DESC, "
+            "n.first DESC, n.type, n.source, n.target LIMIT ?4",
+            (since, until, _json(types), limit))
         return (rows[0][0] if rows else 0), [tuple(r[1:]) for r in rows]
 
     def window_documents(self, since: str, until: str) -> list[DocumentSummary]:
