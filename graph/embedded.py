@@ -1233,12 +1233,17 @@ class EmbeddedTrendFacts:
         routes = self._named_routes(until)
         by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
         firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        corridor_of: list[tuple[str, str] | None] = []
         for source, target, mode, first in routes:
             by_pair[(source, target)].append(first)
-            ends = countries.get(source), countries.get(target)
-            if None not in ends and ends[0] != ends[1]:
-                by_mode = firsts[ends]
-                by_mode[mode] = min(by_mode.get(mode, first), first)
+            origin, destination = countries.get(source), countries.get(target)
+            if origin is None or destination is None or origin == destination:
+                corridor_of.append(None)
+                continue
+            corridor_of.append((origin, destination))
+            by_mode = firsts[(origin, destination)]
+            if mode not in by_mode or first < by_mode[mode]:
+                by_mode[mode] = first
         pairs = {pair for pair, dates in by_pair.items() if len(dates) > 1 and max(dates) >= since}
         corridors = {
             corridor for corridor, by_mode in firsts.items()
@@ -1246,8 +1251,8 @@ class EmbeddedTrendFacts:
                                                    if m != mode)
                    for mode, first in by_mode.items())}
         return [Edge(type=ROUTE, source=s, target=t, mode=m, first_seen=f)
-                for s, t, m, f in sorted(routes)
-                if (s, t) in pairs or (countries.get(s), countries.get(t)) in corridors], corridors
+                for (s, t, m, f), corridor in sorted(zip(routes, corridor_of, strict=True))
+                if (s, t) in pairs or corridor in corridors], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
