@@ -47,6 +47,8 @@ class Candidate(NamedTuple):
 def fold(name: str) -> str:
     """How names are compared: casefolded, accents and typographic apostrophes
     made plain, whitespace runs collapsed."""
+    if name.isascii():  # most names: nothing to decompose (the city table folds 600,000)
+        return " ".join(name.casefold().split())
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", name.replace("’", "'"))
                     if not unicodedata.combining(ch))
     return " ".join(plain.casefold().split())
