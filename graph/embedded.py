@@ -118,7 +118,7 @@ from graph.batch import (
     normalise_batch,
     updated_figures,
 )
-from graph.links import MAX_PATHS, EntityPath, shortest_hops, typed_graph, with_edges
+from graph.links import MAX_PATHS, EntityPath, shortest_typed_hops, with_edges
 from graph.model import (
     NEIGHBOURHOOD_EDGES,
     DocumentSummary,
@@ -959,8 +959,8 @@ class EmbeddedGraphStore:
         evidence_limit: int | None = None,
     ) -> list[EntityPath]:
         wanted = ENTITY_RELATION_TYPES if types is None else types
-        found = shortest_hops(typed_graph(self._analysis_graph(), wanted), source, target,
-                              max_hops, limit)
+        found = shortest_typed_hops(self._analysis_graph(), source, target, max_hops, wanted,
+                                    limit)
         if not found:
             return []
         keys = _json(sorted({key for nodes, _ in found for key in nodes}))

@@ -10,7 +10,7 @@ backend:
   through its strongest relation (``graph.analysis.strongest_relation``)
   with that relation's evidence. ``GraphStore.paths`` gives the same answer
   without reading a store's whole graph, with the pieces below
-  (``typed_graph``, ``shortest_path_pairs``, ``shortest_hops``, ``with_edges``);
+  (``shortest_path_graph``, ``shortest_typed_hops``, ``with_edges``);
 * ``rank_entities``: degree, betweenness and PageRank of every entity of a
   subgraph, and the Louvain community it falls in, ranked by PageRank.
 
@@ -20,7 +20,6 @@ hop's edge keeps its own source and target.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
@@ -33,7 +32,6 @@ from graph.analysis import RelationSummary, communities, graph_from_edges, stron
 from graph.model import MAX_PATHS, Edge, EntityPath, GraphStore, Subgraph
 
 PAGERANK_ALPHA = 0.85
-TYPED_GRAPHS_KEPT = 4  # relation-type restrictions of one analysis graph kept at once
 
 
 @dataclass(frozen=True)
@@ -85,10 +83,21 @@ def shortest_node_paths(
     return found
 
 
-def hop_relations(G: nx.Graph, nodes: tuple[str, ...]) -> tuple[RelationSummary, ...]:
+def hop_relations(
+    G: nx.Graph, nodes: tuple[str, ...], types: Iterable[str] | None = None,
+) -> tuple[RelationSummary, ...]:
     """The relation each hop along ``nodes`` goes through: the strongest of those the
-    analysis graph ``G`` holds between the hop's two entities."""
-    return tuple(strongest_relation(G[u][v]["relations"]) for u, v in pairwise(nodes))
+    analysis graph ``G`` holds between the hop's two entities (of ``types`` and of some
+    weight when ``types`` is given)."""
+    if types is None:
+        return tuple(strongest_relation(G[u][v]["relations"]) for u, v in pairwise(nodes))
+    wanted = frozenset(types)
+    return tuple(strongest_relation(r for r in G[u][v]["relations"] if _walked(r, wanted))
+                 for u, v in pairwise(nodes))
+
+
+def _walked(relation: RelationSummary, wanted: frozenset[str]) -> bool:
+    return relation.type in wanted and relation.weight > 0
 
 
 def shortest_hops(
@@ -121,27 +130,24 @@ def all_shortest_paths(
                       edges)
 
 
-def typed_graph(G: nx.Graph, types: Iterable[str]) -> nx.Graph:
-    """The analysis graph ``G`` with only the relations of ``types`` (and of some weight)
-    and only the entity pairs they still join; ``G`` itself when that is all of it.
-
-    Made once per ``G`` and set of types and kept in ``G.graph``, so it goes when ``G``
-    goes: a filtered view of a graph of 190,000 pairs costs a Python call per edge a
-    search looks at (~0.8 s a search, against ~0.1 s on a graph of its own)."""
-    wanted = frozenset(types)
-    kept: OrderedDict[frozenset[str], nx.Graph] = G.graph.setdefault("typed", OrderedDict())
-    found = kept.get(wanted)
-    if found is None:
-        restricted, whole = nx.Graph(), True
-        for u, v, data in G.edges(data=True):
-            relations = tuple(r for r in data["relations"] if r.type in wanted and r.weight > 0)
-            whole = whole and len(relations) == len(data["relations"])
-            if relations:
-                restricted.add_edge(u, v, relations=relations)
-        found = kept[wanted] = G if whole else restricted
-        while len(kept) > TYPED_GRAPHS_KEPT:
-            kept.popitem(last=False)
-    return found
+def shortest_typed_hops(
+    G: nx.Graph, source: str, target: str, max_hops: int = 6,
+    types: Iterable[str] | None = None, limit: int = MAX_PATHS,
+) -> list[tuple[tuple[str, ...], tuple[RelationSummary, ...]]]:
+    """``shortest_hops`` over the relations of ``types`` (of some weight; all when None)
+    of the analysis graph ``G``, found by ``shortest_path_graph`` on a view of ``G``
+    rather than by a search from the target over all of it: on a graph of 190,000
+    pairs, milliseconds instead of ~0.1 s. (The view tests each pair the search looks
+    at, which costs less than a copy of ``G`` per set of types.)"""
+    if source not in G or target not in G:
+        return []
+    wanted = None if types is None else frozenset(types)
+    walked = G if wanted is None else nx.subgraph_view(
+        G, filter_edge=lambda u, v: any(_walked(r, wanted) for r in G[u][v]["relations"]))
+    found = shortest_path_graph(lambda frontier: [(n, o) for n in frontier for o in walked[n]],
+                                source, target, max_hops)
+    return [(nodes, hop_relations(G, nodes, wanted))
+            for nodes in shortest_node_paths(found, source, target, max_hops, limit)]
 
 
 def shortest_path_graph(

@@ -17,9 +17,10 @@ from graph.links import (
     paths_between,
     rank_entities,
     ranked_neighbourhood,
+    shortest_hops,
     shortest_node_paths,
     shortest_path_graph,
-    typed_graph,
+    shortest_typed_hops,
 )
 from graph.model import (
     MAX_PATHS,
@@ -33,7 +34,6 @@ from graph.model import (
     MentionRow,
     Subgraph,
 )
-from nlp.taxonomy import ENTITY_RELATION_TYPES
 
 A, B, C, D, E = (f"LOCATION:{x}" for x in "ABCDE")
 P = "PLATFORM:P"
@@ -368,11 +368,13 @@ def test_shortest_path_graph_reads_only_between_the_ends():
     assert shortest_path_graph(expander(line, asked), "L:000", "L:010", 9).number_of_nodes() == 0
 
 
-def test_typed_graph_keeps_the_relations_of_its_types_and_is_made_once(paths_world):
-    G = graph_from_edges(paths_world.edges())
-    assert typed_graph(G, ENTITY_RELATION_TYPES) is G
-    routes = typed_graph(G, ("ROUTE",))
-    assert routes is typed_graph(G, ["ROUTE"])
-    assert {frozenset(pair) for pair in routes.edges} == {
-        frozenset((PX[0], PY[0])), frozenset((PV, PW))}
-    assert [r.type for r in routes[PX[0]][PY[0]]["relations"]] == ["ROUTE"]
+def test_shortest_typed_hops_walk_and_choose_only_relations_of_the_types():
+    G = graph_from_edges(DIAMOND)
+    assert shortest_typed_hops(G, A, E) == shortest_hops(G, A, E)
+    co_occurs = shortest_typed_hops(G, A, E, types=("CO_OCCURS",))
+    assert co_occurs == shortest_hops(
+        graph_from_edges(e for e in DIAMOND if e.type == "CO_OCCURS"), A, E)
+    assert co_occurs[0][1][1].type == "CO_OCCURS"  # not B-D's stronger ROUTE
+    assert [nodes for nodes, _ in shortest_typed_hops(G, B, D, types=("ROUTE",))] == [(B, D)]
+    assert shortest_typed_hops(G, A, E, types=("ROUTE",)) == []
+    assert shortest_typed_hops(G, A, "LOCATION:nowhere") == []
