@@ -175,6 +175,8 @@ def dashboard_queries(store: GraphStore, picks: dict) -> Iterator[tuple[str, Cal
     yield "neighbourhood", lambda: store.neighbourhood(next_of(top), depth=1, since=since,
                                                        until=until, limit=150)
     yield "shortest_path", lambda: store.shortest_path(*next_of(pairs))
+    # The Links page: every shortest path between two, each hop with its 3 newest statements.
+    yield "paths", lambda: store.paths(*next_of(pairs), evidence_limit=3)
     yield "top_entities", lambda: store.top_entities(LOCATION, since=since, until=until)
     yield "documents", lambda: store.documents(query=next_of(("", "scam", "report 1")),
                                                since=since, until=until)

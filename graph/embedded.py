@@ -118,6 +118,7 @@ from graph.batch import (
     normalise_batch,
     updated_figures,
 )
+from graph.links import MAX_PATHS, EntityPath, shortest_typed_hops, with_edges
 from graph.model import (
     NEIGHBOURHOOD_EDGES,
     DocumentSummary,
@@ -965,6 +966,25 @@ class EmbeddedGraphStore:
                 hop.id, None, None, PATH_EVIDENCE)
             path.extend(found)
         return path if len(path) == len(hops) else []
+
+    @_one_snapshot
+    def paths(
+        self, source: str, target: str, max_hops: int = 6,
+        types: tuple[str, ...] | None = None, limit: int = MAX_PATHS,
+        evidence_limit: int | None = None,
+    ) -> list[EntityPath]:
+        wanted = ENTITY_RELATION_TYPES if types is None else types
+        found = shortest_typed_hops(self._analysis_graph(), source, target, max_hops, wanted,
+                                    limit)
+        if not found:
+            return []
+        keys = _json(sorted({key for nodes, _ in found for key in nodes}))
+        hop_ids = {relation.id for _, hops in found for relation in hops}
+        # The other edges among the paths' entities are dropped before evidence is read.
+        edges = self._edges(f"e.source IN {IN_LIST} AND e.target IN {IN_LIST}", (keys, keys),
+                            None, None, evidence_limit,
+                            select=lambda rows: [r for r in rows if tuple(r[1:5]) in hop_ids])
+        return with_edges(found, edges)
 
     def top_entities(
         self, label: str, since: str | None = None, until: str | None = None, limit: int = 10

@@ -1,14 +1,16 @@
 """Link analysis: how entities are connected, and who matters in a subgraph.
 
 Pure functions over query results (``Edge``/``EntityNode`` lists and the
-analysis graph of ``graph.analysis``), plus two thin helpers that ask a
+analysis graph of ``graph.analysis``), plus thin helpers that ask a
 ``GraphStore`` through its protocol only, so everything here works on either
 backend:
 
 * ``all_shortest_paths``: every shortest path between two entities (up to a
   number of hops), in lexicographic order of their node keys, each hop
   through its strongest relation (``graph.analysis.strongest_relation``)
-  with that relation's evidence;
+  with that relation's evidence. ``GraphStore.paths`` gives the same answer
+  without reading a store's whole graph, with the pieces below
+  (``shortest_path_graph``, ``shortest_typed_hops``, ``with_edges``);
 * ``rank_entities``: degree, betweenness and PageRank of every entity of a
   subgraph, and the Louvain community it falls in, ranked by PageRank.
 
@@ -18,28 +20,18 @@ hop's edge keeps its own source and target.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 import networkx as nx
 
-from graph.analysis import communities, graph_from_edges, strongest_relation
-from graph.model import Edge, GraphStore, Subgraph
+from graph.analysis import RelationSummary, communities, graph_from_edges, strongest_relation
 
-MAX_PATHS = 25  # enough to read; a dense graph can have thousands of equally short paths
+# EntityPath and MAX_PATHS belong to the store's protocol now; imported here as before.
+from graph.model import MAX_PATHS, Edge, EntityPath, GraphStore, Subgraph
+
 PAGERANK_ALPHA = 0.85
-
-
-@dataclass(frozen=True)
-class EntityPath:
-    """One path: its node keys in walking order and the edge of every hop."""
-
-    nodes: tuple[str, ...]
-    edges: tuple[Edge, ...]
-
-    @property
-    def hops(self) -> int:
-        return len(self.edges)
 
 
 @dataclass(frozen=True)
@@ -91,6 +83,41 @@ def shortest_node_paths(
     return found
 
 
+def hop_relations(
+    G: nx.Graph, nodes: tuple[str, ...], types: Iterable[str] | None = None,
+) -> tuple[RelationSummary, ...]:
+    """The relation each hop along ``nodes`` goes through: the strongest of those the
+    analysis graph ``G`` holds between the hop's two entities (of ``types`` and of some
+    weight when ``types`` is given)."""
+    if types is None:
+        return tuple(strongest_relation(G[u][v]["relations"]) for u, v in pairwise(nodes))
+    wanted = frozenset(types)
+    return tuple(strongest_relation(r for r in G[u][v]["relations"] if _walked(r, wanted))
+                 for u, v in pairwise(nodes))
+
+
+def _walked(relation: RelationSummary, wanted: frozenset[str]) -> bool:
+    return relation.type in wanted and relation.weight > 0
+
+
+def shortest_hops(
+    G: nx.Graph, source: str, target: str, max_hops: int = 6, limit: int = MAX_PATHS,
+) -> list[tuple[tuple[str, ...], tuple[RelationSummary, ...]]]:
+    """``shortest_node_paths`` over an analysis graph, each with its ``hop_relations``."""
+    return [(nodes, hop_relations(G, nodes))
+            for nodes in shortest_node_paths(G, source, target, max_hops, limit)]
+
+
+def with_edges(
+    found: Iterable[tuple[tuple[str, ...], tuple[RelationSummary, ...]]], edges: Iterable[Edge],
+) -> list[EntityPath]:
+    """EntityPaths for ``shortest_hops`` results, each hop given by its edge in ``edges``
+    (a path with a hop missing there is left out)."""
+    by_id = {edge_id(e): e for e in edges}
+    return [EntityPath(nodes=nodes, edges=tuple(by_id[r.id] for r in hops))
+            for nodes, hops in found if all(r.id in by_id for r in hops)]
+
+
 def all_shortest_paths(
     edges: Iterable[Edge], source: str, target: str, max_hops: int = 6,
     limit: int = MAX_PATHS,
@@ -99,25 +126,90 @@ def all_shortest_paths(
     each hop through the strongest relation between its two entities, carrying
     that edge's evidence as given."""
     edges = list(edges)
-    by_id = {edge_id(e): e for e in edges}
-    G = graph_from_edges(edges)
-    paths = []
-    for nodes in shortest_node_paths(G, source, target, max_hops, limit):
-        hops = tuple(by_id[strongest_relation(G[u][v]["relations"]).id]
-                     for u, v in zip(nodes, nodes[1:], strict=False))
-        paths.append(EntityPath(nodes=nodes, edges=hops))
-    return paths
+    return with_edges(shortest_hops(graph_from_edges(edges), source, target, max_hops, limit),
+                      edges)
+
+
+def shortest_typed_hops(
+    G: nx.Graph, source: str, target: str, max_hops: int = 6,
+    types: Iterable[str] | None = None, limit: int = MAX_PATHS,
+) -> list[tuple[tuple[str, ...], tuple[RelationSummary, ...]]]:
+    """``shortest_hops`` over the relations of ``types`` (of some weight; all when None)
+    of the analysis graph ``G``, found by ``shortest_path_graph`` on a view of ``G``
+    rather than by a search from the target over all of it: on a graph of 190,000
+    pairs, milliseconds instead of ~0.1 s. (The view tests each pair the search looks
+    at, which costs less than a copy of ``G`` per set of types.)"""
+    if source not in G or target not in G:
+        return []
+    wanted = None if types is None else frozenset(types)
+    walked = G if wanted is None else nx.subgraph_view(
+        G, filter_edge=lambda u, v: any(_walked(r, wanted) for r in G[u][v]["relations"]))
+    found = shortest_path_graph(lambda frontier: [(n, o) for n in frontier for o in walked[n]],
+                                source, target, max_hops)
+    return [(nodes, hop_relations(G, nodes, wanted))
+            for nodes in shortest_node_paths(found, source, target, max_hops, limit)]
+
+
+def shortest_path_graph(
+    expand: Callable[[list[str]], Iterable[tuple[str, str]]], source: str, target: str,
+    max_hops: int,
+) -> nx.Graph:
+    """A graph (node pairs only) that holds every shortest path between ``source`` and
+    ``target`` of the graph ``expand`` walks, and no shorter one; empty when no path has
+    at most ``max_hops`` hops. ``expand(frontier)`` gives (node, neighbour) for every
+    neighbour of every node of ``frontier``. A breadth-first search from both ends grows
+    the smaller frontier each step and stops where the two meet, so a graph held
+    elsewhere is read around the two ends only.
+
+    The pairs kept are the steps from one layer of an end to its next. A shortest path
+    of length ``a + b``, where the search went ``a`` layers from the source and ``b``
+    from the target, takes its first ``a`` steps along the source's layers and its last
+    ``b`` along the target's, so all of it is kept."""
+    return nx.Graph(list(_shortest_path_pairs(expand, source, target, max_hops)))
+
+
+def _shortest_path_pairs(
+    expand: Callable[[list[str]], Iterable[tuple[str, str]]], source: str, target: str,
+    max_hops: int,
+) -> set[tuple[str, str]]:
+    if source == target or max_hops < 1:
+        return set()
+    distance: tuple[dict[str, int], dict[str, int]] = ({source: 0}, {target: 0})
+    frontier = ([source], [target])
+    radius = [0, 0]
+    pairs: set[tuple[str, str]] = set()
+    while radius[0] + radius[1] < max_hops:
+        side = 0 if len(frontier[0]) <= len(frontier[1]) else 1
+        if not frontier[side]:
+            break
+        seen, step = distance[side], radius[side] + 1
+        grown = []
+        for node, other in expand(frontier[side]):
+            if other not in seen:
+                seen[other] = step
+                grown.append(other)
+            if seen[other] == step:
+                pairs.add((node, other))
+        radius[side] = step
+        frontier = (grown, frontier[1]) if side == 0 else (frontier[0], grown)
+        if any(n in distance[1 - side] for n in grown):
+            return pairs
+    return set()
 
 
 def paths_between(
     store: GraphStore, source: str, target: str, max_hops: int = 6,
     types: tuple[str, ...] | None = None, limit: int = MAX_PATHS,
+    evidence_limit: int | None = None,
 ) -> list[EntityPath]:
     """``all_shortest_paths`` over the whole graph (all dates) of ``store``,
-    through relations of ``types`` (all entity-entity types when None)."""
+    through relations of ``types`` (all entity-entity types when None): what
+    ``store.paths`` answers, worked out from every edge read at once (seconds and
+    gigabytes on a large store), so the reference the stores are tested against."""
     if source == target:
         return []
-    return all_shortest_paths(store.edges(types), source, target, max_hops, limit)
+    return all_shortest_paths(store.edges(types, evidence_limit=evidence_limit), source,
+                              target, max_hops, limit)
 
 
 def rank_entities(subgraph: Subgraph, seed: int = 0) -> list[EntityRank]:

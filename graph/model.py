@@ -100,6 +100,19 @@ class Overview:
     first_seen: tuple[EntityNode, ...]  # entities whose first mention falls in the window
 
 
+@dataclass(frozen=True)
+class EntityPath:
+    """One path between two entities: its node keys in walking order and the edge of
+    every hop (each edge keeps its own source and target, whichever way it is walked)."""
+
+    nodes: tuple[str, ...]
+    edges: tuple[Edge, ...]
+
+    @property
+    def hops(self) -> int:
+        return len(self.edges)
+
+
 # What a sync writes: plain rows, so both backends can MERGE/UPSERT them.
 @dataclass(frozen=True)
 class DocumentRow:
@@ -159,6 +172,9 @@ class GraphBatch:
 # Edges of a neighbourhood at most: 150 nodes around a hub of a year's news are joined by
 # ~9,000 edges, which no one can read in a drawing and which cost most of the query.
 NEIGHBOURHOOD_EDGES = 1000
+# Paths between two entities at most: a dense graph can have thousands of equally short
+# ones, and 25 are enough to read.
+MAX_PATHS = 25
 
 
 @runtime_checkable
@@ -214,6 +230,21 @@ class GraphStore(Protocol):
         """One shortest path as a list of edges, each with its evidence, in
         hop order from ``source`` to ``target``; [] when none. Ties are broken
         by the lexicographically smallest sequence of node keys."""
+
+    def paths(
+        self, source: str, target: str, max_hops: int = 6,
+        types: tuple[str, ...] | None = None, limit: int = MAX_PATHS,
+        evidence_limit: int | None = None,
+    ) -> list[EntityPath]:
+        """Every shortest path (all dates, direction ignored) from ``source`` to
+        ``target`` through relations of ``types`` (all entity-entity types when None),
+        at most ``limit`` of them, in lexicographic order of their node keys; [] when
+        either end is unknown, the ends are equal, or every path needs more than
+        ``max_hops`` hops. Each hop goes through the strongest relation of ``types``
+        between its two entities (``graph.analysis.strongest_relation``), given as
+        ``edges(types, evidence_limit=evidence_limit)`` gives it: the same answer as
+        ``graph.links.all_shortest_paths(edges(types, evidence_limit=...), ...)``
+        without reading the whole graph."""
 
     def top_entities(
         self, label: str, since: str | None = None, until: str | None = None, limit: int = 10

@@ -71,6 +71,14 @@ from graph.embedded import (
     PATH_EVIDENCE,
     PROFILE_DOCUMENTS,
 )
+from graph.links import (
+    MAX_PATHS,
+    EntityPath,
+    hop_relations,
+    shortest_node_paths,
+    shortest_path_graph,
+    with_edges,
+)
 from graph.model import (
     DocumentSummary,
     Edge,
@@ -461,6 +469,45 @@ class Neo4jGraphStore:
             return path if len(path) == len(hops) else []
 
         return self._run("shortest path", read)
+
+    def paths(
+        self, source: str, target: str, max_hops: int = 6,
+        types: tuple[str, ...] | None = None, limit: int = MAX_PATHS,
+        evidence_limit: int | None = None,
+    ) -> list[EntityPath]:
+        wanted = [t for t in (ENTITY_RELATION_TYPES if types is None else types)
+                  if t in ENTITY_RELATION_TYPES]
+        walked = "|".join(relation_type(t) for t in wanted)
+
+        def read(tx):
+            if not wanted:
+                return []
+
+            def expand(frontier: list[str]) -> list[tuple[str, str]]:
+                return [(r[0], r[1]) for r in tx.run(
+                    f"MATCH (n:Entity)-[:{walked}]-(o:Entity) WHERE n.key IN $frontier "
+                    "RETURN DISTINCT n.key, o.key", frontier=frontier)]
+
+            # The search from both ends reads the graph around them, one query a layer;
+            # the paths' order and tie-breaks are worked out here, as from edges().
+            node_paths = shortest_node_paths(
+                shortest_path_graph(expand, source, target, max_hops), source, target,
+                max_hops, limit)
+            if not node_paths:
+                return []
+            relations = [_Relation(r) for r in tx.run(
+                f"MATCH (s:Entity)-[r:{walked}]->(t:Entity) WHERE s.key IN $keys "
+                f"AND t.key IN $keys {_edge_fields(None, None)}",
+                keys=sorted({key for nodes in node_paths for key in nodes}))]
+            G = build_graph((), ((RelationSummary(*rel.order, rel.weight), ())
+                                 for rel in relations))
+            found = [(nodes, hop_relations(G, nodes)) for nodes in node_paths]
+            hop_ids = {relation.id for _, hops in found for relation in hops}
+            hops = sorted((rel for rel in relations if rel.order in hop_ids),
+                          key=lambda rel: rel.order)
+            return with_edges(found, _complete(tx, hops, None, None, evidence_limit))
+
+        return self._run("paths", read)
 
     def top_entities(
         self, label: str, since: str | None = None, until: str | None = None, limit: int = 10

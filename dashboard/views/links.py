@@ -12,8 +12,8 @@ from dashboard.network import entity_name, network_figure, path_hops
 from dashboard.queries import dashboard_data_or_stop
 from dashboard.safe_text import escape_markdown, one_line
 from dashboard.window import current_window, describe_window
-from graph.links import MAX_PATHS, all_shortest_paths, keep_types, rank_entities
-from graph.model import Edge, GraphStore
+from graph.links import keep_types, rank_entities
+from graph.model import MAX_PATHS, Edge, EntityPath, GraphStore
 from nlp.taxonomy import CO_OCCURS, ENTITY_LABELS, ENTITY_RELATION_TYPES
 
 ENTITY_PARAM = "entity"
@@ -23,13 +23,14 @@ EVIDENCE_PER_LINK = 3
 LINKS_SHOWN = 15
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _all_edges(_store: GraphStore, identity: str, version: int,
-               types: tuple[str, ...]) -> list[Edge]:
-    """The whole graph's edges (all dates) for path finding, once per data version, each
-    with the few newest statements a hop shows (all of them ran to 1.5 million at 100,000
-    documents)."""
-    return _store.edges(types, evidence_limit=EVIDENCE_PER_LINK)
+@st.cache_data(show_spinner=False, max_entries=64)
+def _paths(_store: GraphStore, identity: str, version: int, source: str, target: str,
+           max_hops: int, types: tuple[str, ...]) -> list[EntityPath]:
+    """Every shortest path between two entities (all dates), each hop with the few newest
+    statements it shows, once per data version and question: the store walks its own
+    graph and reads evidence for the hops only."""
+    return _store.paths(source, target, max_hops=max_hops, types=types,
+                        evidence_limit=EVIDENCE_PER_LINK)
 
 
 def _set_param(name: str):
@@ -160,9 +161,8 @@ with paths_tab:
     elif source == target:
         st.info("Pick two different entities.")
     else:
-        edges = _all_edges(data.store, data.identity, data.version,
-                           tuple(sorted(path_relations)))
-        paths = all_shortest_paths(edges, source, target, max_hops=max_hops)
+        paths = _paths(data.store, data.identity, data.version, source, target, max_hops,
+                       tuple(sorted(path_relations)))
         names = (escape_markdown(entity_name(source)), escape_markdown(entity_name(target)))
         if not paths:
             st.warning(f"No path within {max_hops} hops between {names[0]} and {names[1]}.")

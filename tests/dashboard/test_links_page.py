@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
-from dashboard.safe_text import escape_markdown
-from graph.links import keep_types, paths_between, rank_entities
+from dashboard.network import entity_name
+from dashboard.safe_text import escape_markdown, one_line
+from graph.links import all_shortest_paths, keep_types, paths_between, rank_entities
+from nlp.taxonomy import CO_OCCURS, ENTITY_RELATION_TYPES
 
 from .conftest import no_exceptions, table_with
 from .test_explorer_page import two_hops_apart
@@ -100,3 +102,31 @@ def test_hostile_names_and_sentences_stay_text(tmp_path, point_dashboard_at):
     assert "<b>" not in html and "<script>" not in html
     assert 'href="http://evil.example"' not in html
     assert "&lt;script&gt;" in html and "&lt;b&gt;Ko&lt;/b&gt;" in html
+
+
+def stated_paths_differ(store) -> tuple[str, str, tuple[str, ...]]:
+    """Myawaddy, an entity it reaches through stated relations (all dates), and those
+    relation types, chosen so that leaving out co-occurrence changes the paths."""
+    stated = tuple(t for t in ENTITY_RELATION_TYPES if t != CO_OCCURS)
+    every, only_stated = store.edges(), store.edges(stated)
+    for target in sorted({k for e in only_stated for k in (e.source, e.target)}):
+        paths = all_shortest_paths(only_stated, MYAWADDY, target)
+        if paths and paths != all_shortest_paths(every, MYAWADDY, target):
+            return MYAWADDY, target, stated
+    raise AssertionError("the sample graph should have stated paths from Myawaddy that "
+                         "co-occurrence shortens or adds to")
+
+
+def test_paths_walk_only_the_relations_chosen(sample_app, sample_store):
+    source, target, stated = stated_paths_differ(sample_store)
+    expected = paths_between(sample_store, source, target, types=stated)
+    app = sample_app(PAGE, {"from": source, "to": target})
+    app.multiselect(key="links-path-relations").set_value(list(stated)).run()
+    assert no_exceptions(app)
+    assert app.success[0].value.startswith(f"{len(expected)} shortest path")
+    assert f"of {expected[0].hops} hop" in app.success[0].value
+    titles = [e.label for e in app.expander if e.label[:1].isdigit()]
+    assert titles == [f"{n}. " + " → ".join(one_line(entity_name(k)) for k in p.nodes)
+                      for n, p in enumerate(expected, start=1)]
+    hops = [md.value for md in app.markdown if md.value.startswith("**1. ")]
+    assert hops and not any(f"`{CO_OCCURS}`" in h for h in hops)

@@ -4,11 +4,36 @@ store backends."""
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
+import networkx as nx
 import pytest
 from graph_world import CAMBODIA, FACEBOOK, MYANMAR, MYAWADDY, S_JOBS, S_SENT, UNODC
 
-from graph.links import all_shortest_paths, paths_between, rank_entities, ranked_neighbourhood
-from graph.model import Edge, EntityNode, Evidence, Subgraph
+from graph.analysis import graph_from_edges
+from graph.links import (
+    all_shortest_paths,
+    paths_between,
+    rank_entities,
+    ranked_neighbourhood,
+    shortest_hops,
+    shortest_node_paths,
+    shortest_path_graph,
+    shortest_typed_hops,
+)
+from graph.model import (
+    MAX_PATHS,
+    DocumentRow,
+    Edge,
+    EntityNode,
+    EntityPath,
+    Evidence,
+    EvidenceRow,
+    GraphBatch,
+    MentionRow,
+    Subgraph,
+)
 
 A, B, C, D, E = (f"LOCATION:{x}" for x in "ABCDE")
 P = "PLATFORM:P"
@@ -152,3 +177,204 @@ def test_store_neighbourhood_kept_to_stated_relations_drops_co_occurrence_only_n
     keys = {r.key for r in ranks}
     assert MYAWADDY in keys and MYANMAR in keys
     assert "LOCATION:Mae Sot" in keys and "RECRUITER:DKBA" not in keys
+
+
+# -- GraphStore.paths: the same answer as all_shortest_paths over store.edges ----------
+PS, PT = "PERSON:Sai", "PLATFORM:Telegram"  # the two ends most paths join
+PX = [f"LOCATION:X{c}" for c in "abc"]
+PY = [f"ORG:Y{c}" for c in "ab"]
+PU, PV, PW = "LOCATION:U", "LOCATION:V", "LOCATION:W"  # a chain on from PT
+LONE = "PERSON:Lone"  # mentioned, linked to nothing
+PATH_DATES = {"e1": "2024-01-10", "e2": "2024-02-01", "e3": "2024-03-01", "e4": "2024-03-01",
+              "e5": "2024-04-01", "e6": "2024-04-02"}
+
+
+def path_ev(type_: str, source: str, target: str, doc_id: str, index: int, mode: str = "",
+            via: tuple[str, ...] = ()) -> EvidenceRow:
+    return EvidenceRow(type=type_, source=source, target=target, mode=mode, via=via,
+                       doc_id=doc_id, sentence_index=index, date=PATH_DATES[doc_id],
+                       sentence=f"{doc_id}/{index}: {source} {type_} {target}")
+
+
+#   PS - Xa|Xb|Xc - Ya|Yb - PT - U - V = W      every X to every Y (CO_OCCURS); PS and PT
+#    \_____________________/                    also joined directly by RECRUITS_VIA
+# Xa-Ya also a ROUTE of five statements (the strongest there), Xb-Ya also an OPERATES_IN
+# as strong as its CO_OCCURS, Yb->Xc an INVOLVES of two; V-W is a ROUTE only.
+PATHS_WORLD = GraphBatch(
+    documents=tuple(
+        DocumentRow(id=d, title=f"title {d}", url=f"https://example.org/{d}", source="Wire",
+                    published=date, relevant=d != "e6")
+        for d, date in PATH_DATES.items()),
+    mentions=(MentionRow("e1", LONE, 1, PATH_DATES["e1"]),),
+    evidence=(
+        *(path_ev("CO_OCCURS", PS, x, "e1", i) for i, x in enumerate(PX)),
+        *(path_ev("CO_OCCURS", x, y, "e2", 3 * j + i) for i, x in enumerate(PX)
+          for j, y in enumerate(PY)),
+        path_ev("ROUTE", PX[0], PY[0], "e1", 5, mode="land"),
+        path_ev("ROUTE", PX[0], PY[0], "e3", 0, mode="land", via=("Moei River",)),
+        path_ev("ROUTE", PX[0], PY[0], "e3", 1, mode="land"),
+        path_ev("ROUTE", PX[0], PY[0], "e4", 0, mode="land"),
+        path_ev("ROUTE", PX[0], PY[0], "e5", 0, mode="land"),
+        path_ev("OPERATES_IN", PY[0], PX[1], "e2", 9),
+        path_ev("INVOLVES", PY[1], PX[2], "e2", 10),
+        path_ev("INVOLVES", PY[1], PX[2], "e4", 1),
+        *(path_ev("CO_OCCURS", y, PT, "e5", 1 + j) for j, y in enumerate(PY)),
+        path_ev("RECRUITS_VIA", PS, PT, "e3", 2),
+        path_ev("CO_OCCURS", PT, PU, "e5", 3),
+        path_ev("CO_OCCURS", PU, PV, "e5", 4),
+        path_ev("ROUTE", PV, PW, "e4", 2, mode="sea"),
+        path_ev("ROUTE", PV, PW, "e6", 0, mode="sea"),  # off-topic: dropped
+    ),
+    high_water_mark=1,
+)
+PATH_KEYS = [PS, PT, *PX, *PY, PU, PV, PW, LONE, "LOCATION:nowhere"]
+NOT_STATED = ("CO_OCCURS", "INVOLVES", "LOCATED_IN", "OPERATES_IN", "ROUTE")  # no RECRUITS_VIA
+TYPE_CHOICES = [None, NOT_STATED, ("CO_OCCURS",), ("ROUTE", "RECRUITS_VIA", "CO_OCCURS"), ()]
+
+
+def over_all_edges(store, source, target, max_hops=6, types=None, limit=MAX_PATHS,
+                   evidence_limit=None, edges=None) -> list[EntityPath]:
+    """What store.paths must answer: all_shortest_paths over every edge of the types
+    (``edges`` when given: store.edges(types, evidence_limit=evidence_limit) read once)."""
+    if edges is None:
+        edges = store.edges(types, evidence_limit=evidence_limit)
+    return all_shortest_paths(edges, source, target, max_hops, limit)
+
+
+@pytest.fixture
+def paths_world(graph_store):
+    graph_store.upsert(PATHS_WORLD)
+    return graph_store
+
+
+def test_store_paths_walk_only_the_relation_types_asked(paths_world):
+    [direct] = paths_world.paths(PS, PT)
+    assert direct.nodes == (PS, PT) and direct.edges[0].type == "RECRUITS_VIA"
+    paths = paths_world.paths(PS, PT, types=NOT_STATED)
+    assert [p.nodes for p in paths] == [(PS, x, y, PT) for x in PX for y in PY]
+    assert paths_world.paths(PS, PW, types=("CO_OCCURS",)) == []
+    assert paths_world.paths(PS, PT, types=()) == []
+
+
+def test_store_paths_hop_through_the_strongest_relation_with_its_newest_evidence(paths_world):
+    paths = paths_world.paths(PS, PT, types=NOT_STATED, evidence_limit=3)
+    by_nodes = {p.nodes: p for p in paths}
+    route = by_nodes[(PS, PX[0], PY[0], PT)].edges[1]
+    assert (route.type, route.source, route.target, route.mode, route.weight) == (
+        "ROUTE", PX[0], PY[0], "land", 5)
+    assert route.via == ("Moei River",)
+    # Newest first; one day's statements by document, then sentence.
+    assert [(ev.doc_id, ev.sentence.split(":")[0]) for ev in route.evidence] == [
+        ("e5", "e5/0"), ("e3", "e3/0"), ("e3", "e3/1")]
+    assert by_nodes[(PS, PX[1], PY[0], PT)].edges[1].type == "CO_OCCURS"  # a tie: by type
+    involves = by_nodes[(PS, PX[2], PY[1], PT)].edges[1]  # walked against its direction
+    assert (involves.type, involves.source, involves.target) == ("INVOLVES", PY[1], PX[2])
+    assert paths_world.paths(PS, PT, types=("CO_OCCURS",))[0].edges[1].type == "CO_OCCURS"
+
+
+@pytest.mark.parametrize("types", TYPE_CHOICES)
+def test_store_paths_between_every_two_entities_are_those_over_all_its_edges(paths_world, types):
+    edges = paths_world.edges(types)
+    found = 0
+    for source in PATH_KEYS:
+        for target in PATH_KEYS:
+            paths = paths_world.paths(source, target, types=types)
+            assert paths == over_all_edges(paths_world, source, target, types=types,
+                                           edges=edges), (source, target)
+            found += bool(paths)
+    assert found >= (0 if types == () else 20)
+
+
+@pytest.mark.parametrize(("source", "target", "max_hops", "limit", "evidence_limit"), [
+    (PS, PT, 6, MAX_PATHS, None),
+    (PS, PT, 3, 4, 1),  # the limit cuts the six paths
+    (PS, PT, 2, MAX_PATHS, 2),  # the hop limit leaves none
+    (PT, PS, 3, 2, 0),  # the other way; no evidence at all
+    (PS, PW, 4, 1, 2),
+    (PS, PW, 3, MAX_PATHS, None),
+    (PS, PT, 6, 0, None),
+    (PS, PT, 0, MAX_PATHS, None),
+    (PX[0], PY[0], 1, MAX_PATHS, 1),
+    (PS, PS, 6, MAX_PATHS, None),  # equal ends
+    (PS, LONE, 6, MAX_PATHS, None),  # an end linked to nothing
+    ("LOCATION:nowhere", PT, 6, MAX_PATHS, None),  # an unknown end
+])
+def test_store_paths_keep_to_the_hop_path_and_evidence_limits(
+    paths_world, source, target, max_hops, limit, evidence_limit,
+):
+    for types in (None, NOT_STATED):
+        expected = over_all_edges(paths_world, source, target, max_hops, types, limit,
+                                  evidence_limit)
+        assert paths_world.paths(source, target, max_hops=max_hops, types=types, limit=limit,
+                                 evidence_limit=evidence_limit) == expected
+        if evidence_limit is not None:
+            assert all(len(e.evidence) <= evidence_limit for p in expected for e in p.edges)
+
+
+def test_store_paths_on_a_random_world_are_those_over_all_its_edges(graph_store):
+    rng = random.Random(8)
+    keys = [f"{label}:{n}" for n in range(14) for label in ("LOCATION", "ORG")][:20]
+    types = ("CO_OCCURS", "ROUTE", "OPERATES_IN", "INVOLVES")
+    evidence = []
+    for index in range(45):
+        source, target = rng.sample(keys, 2)
+        type_ = rng.choice(types)
+        for doc_id in rng.sample(sorted(PATH_DATES)[:5], rng.randint(1, 3)):
+            evidence.append(path_ev(type_, source, target, doc_id, index,
+                                    mode="land" if type_ == "ROUTE" else ""))
+    graph_store.upsert(replace(PATHS_WORLD, mentions=(), evidence=tuple(evidence)))
+    pairs = [(s, t) for s in keys[:10] for t in keys[10:]]
+    longest = 0
+    for wanted in (None, ("CO_OCCURS", "ROUTE")):
+        edges = graph_store.edges(wanted, evidence_limit=2)
+        for source, target in pairs:
+            paths = graph_store.paths(source, target, types=wanted, limit=5, evidence_limit=2)
+            assert paths == over_all_edges(graph_store, source, target, limit=5,
+                                           edges=edges), (source, target, wanted)
+            longest = max([longest, *(p.hops for p in paths)])
+    assert longest >= 3
+
+
+def expander(G: nx.Graph, asked: list[str]):
+    """expand() over a networkx graph, noting every node it is asked about."""
+    def expand(frontier: list[str]) -> list[tuple[str, str]]:
+        asked.extend(frontier)
+        return [(n, o) for n in frontier for o in G[n]]
+    return expand
+
+
+def test_shortest_path_graph_holds_every_shortest_path_and_no_shorter_one():
+    rng = random.Random(3)
+    G = nx.relabel_nodes(nx.gnm_random_graph(60, 90, seed=5), lambda n: f"N:{n:02d}")
+    nodes = sorted(G)
+    found = 0
+    for _ in range(300):
+        source, target = rng.sample(nodes, 2)
+        hops = rng.randint(1, 8)
+        walked = shortest_path_graph(expander(G, []), source, target, hops)
+        expected = shortest_node_paths(G, source, target, hops, 1000)
+        assert shortest_node_paths(walked, source, target, hops, 1000) == expected
+        found += len(expected) > 1
+    assert found > 20  # pairs with ties, not only single paths
+
+
+def test_shortest_path_graph_reads_only_between_the_ends():
+    line = nx.path_graph([f"L:{n:03d}" for n in range(200)])
+    asked: list[str] = []
+    walked = shortest_path_graph(expander(line, asked), "L:000", "L:010", 20)
+    assert shortest_node_paths(walked, "L:000", "L:010", 20) == [
+        tuple(f"L:{n:03d}" for n in range(11))]
+    assert sorted(set(asked)) == [f"L:{n:03d}" for n in range(10)]
+    assert shortest_path_graph(expander(line, asked), "L:000", "L:010", 9).number_of_nodes() == 0
+
+
+def test_shortest_typed_hops_walk_and_choose_only_relations_of_the_types():
+    G = graph_from_edges(DIAMOND)
+    assert shortest_typed_hops(G, A, E) == shortest_hops(G, A, E)
+    co_occurs = shortest_typed_hops(G, A, E, types=("CO_OCCURS",))
+    assert co_occurs == shortest_hops(
+        graph_from_edges(e for e in DIAMOND if e.type == "CO_OCCURS"), A, E)
+    assert co_occurs[0][1][1].type == "CO_OCCURS"  # not B-D's stronger ROUTE
+    assert [nodes for nodes, _ in shortest_typed_hops(G, B, D, types=("ROUTE",))] == [(B, D)]
+    assert shortest_typed_hops(G, A, E, types=("ROUTE",)) == []
+    assert shortest_typed_hops(G, A, "LOCATION:nowhere") == []
