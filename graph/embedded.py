@@ -91,8 +91,9 @@ Query semantics (the reference the Neo4j backend matches, result for result):
   ``first_seen`` the ``limit`` entities whose all-time first mention is in the
   window, by first_seen desc then key.
 * ``edges``: edges of ``types`` (all entity-entity types when None) with
-  evidence in the window, ordered (type, source, target, mode), with all their
-  evidence in the window, or its newest ``evidence_limit`` when given.
+  evidence in the window, only the ``limit`` strongest when given (as
+  ``neighbourhood`` cuts its edges), ordered (type, source, target, mode), with
+  all their evidence in the window, or its newest ``evidence_limit`` when given.
 """
 
 from __future__ import annotations
@@ -1018,10 +1019,15 @@ class EmbeddedGraphStore:
 
     @_one_snapshot
     def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
-              until: str | None = None, evidence_limit: int | None = None) -> list[Edge]:
+              until: str | None = None, evidence_limit: int | None = None,
+              limit: int | None = None) -> list[Edge]:
         wanted = ENTITY_RELATION_TYPES if types is None else types
+        # The cut comes before any evidence is read, so a map's 500 strongest routes cost
+        # 500 routes' evidence, not the window's 15,000.
         return self._edges(f"e.type IN {IN_LIST}", (_json(wanted),), since, until,
-                           evidence_limit)
+                           evidence_limit,
+                           select=None if limit is None else lambda rows: strongest_edges(
+                               rows, limit))
 
     # -- embedded extras (not part of GraphStore) ------------------------
     def trend_facts(self) -> EmbeddedTrendFacts:
