@@ -181,9 +181,12 @@ def dashboard_queries(store: GraphStore, picks: dict) -> Iterator[tuple[str, Cal
     yield "documents", lambda: store.documents(query=next_of(("", "scam", "report 1")),
                                                since=since, until=until)
     yield "overview", lambda: store.overview(since=since, until=until)
-    # The Map page: the window's routes, each with its 20 newest statements in the window.
+    # The Map page: the window's 500 strongest routes, each with its 20 newest statements in
+    # the window, and (when that cut some) how many routes the window states in all.
     yield "map_routes", lambda: store.edges((ROUTE,), since=since, until=until,
-                                            evidence_limit=20)
+                                            evidence_limit=20, limit=500)
+    yield "map_route_count", lambda: len(store.edges((ROUTE,), since=since, until=until,
+                                                     evidence_limit=0))
     # The Trends page's report without its themes (those are timed on their own).
     yield "trends_report", lambda: trends_report(store, None, since, until)
 

@@ -7,10 +7,12 @@ on their summaries: CPU seconds per round and the median. With --whole it also
 times clustering every document (no sample), as the themes did before sampling.
 The last line is one JSON object of all figures.
 
-    python benchmarks/themes.py [--n 25000] [--rounds 3] [--whole] [--quick]
+    python benchmarks/themes.py [--n 25000] [--rounds 3] [--whole] [--quick] [--profile]
 
 --quick is N=5,000. sklearn is imported before timing: a dashboard pays that
-once per process, not per window.
+once per process, not per window. --profile also prints cProfile's top
+functions of one (warm) call: where the time goes between reading the sample's
+texts, counting terms, and NMF.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def main() -> None:
     parser.add_argument("--whole", action="store_true",
                         help="also time clustering every document, without a sample")
     parser.add_argument("--quick", action="store_true", help="N=5,000")
+    parser.add_argument("--profile", action="store_true",
+                        help="print cProfile's top functions of one call")
     args = parser.parse_args()
     n = args.n or (5_000 if args.quick else 25_000)
 
@@ -87,6 +91,13 @@ def main() -> None:
         figures["cpu_s"], figures["cpu_s_median"] = times, statistics.median(times)
         print(f"themes: {len(themes)} from {figures['clustered']} of {n} documents, CPU s "
               f"{times}, median {figures['cpu_s_median']}")
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(themes_for_window, summaries, store)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         if args.whole:
             times = cpu_rounds(lambda: themes_for_window(summaries, store, sample_size=n),
                                args.rounds)

@@ -263,8 +263,10 @@ class GraphStore(Protocol):
     ) -> Overview: ...
 
     def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
-              until: str | None = None, evidence_limit: int | None = None) -> list[Edge]:
+              until: str | None = None, evidence_limit: int | None = None,
+              limit: int | None = None) -> list[Edge]:
         """All entity-entity edges of ``types`` seen in the window (for trends,
-        maps and exports), with their evidence in the window (the newest
-        ``evidence_limit`` of it when given), ordered by (type, source, target,
-        mode)."""
+        maps and exports), or only the ``limit`` strongest when given (weight in
+        the window desc, then type, source, target, mode), with their evidence in
+        the window (the newest ``evidence_limit`` of it when given), ordered by
+        (type, source, target, mode)."""

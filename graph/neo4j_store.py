@@ -581,7 +581,8 @@ class Neo4jGraphStore:
         return self._run("overview", read)
 
     def edges(self, types: tuple[str, ...] | None = None, since: str | None = None,
-              until: str | None = None, evidence_limit: int | None = None) -> list[Edge]:
+              until: str | None = None, evidence_limit: int | None = None,
+              limit: int | None = None) -> list[Edge]:
         wanted = [t for t in (ENTITY_RELATION_TYPES if types is None else types)
                   if t in ENTITY_RELATION_TYPES]
 
@@ -594,6 +595,9 @@ class Neo4jGraphStore:
                         f"{_edge_fields(since, until)}", since=since, until=until))
                     if rel.weight]
             relations.sort(key=lambda rel: rel.order)
+            if limit is not None and len(relations) > limit:  # the strongest, before evidence
+                strongest = sorted(relations, key=lambda rel: (-rel.weight, rel.order))
+                relations = sorted(strongest[:max(limit, 0)], key=lambda rel: rel.order)
             return _complete(tx, relations, since, until, evidence_limit)
 
         return self._run("edges", read)

@@ -37,13 +37,24 @@ MAX_PLACE_SIZE = 40
 # Statements read per route: a busy route of a year's news has hundreds, and reading them
 # all for every route made the map's query the slowest of the page.
 ROUTE_EVIDENCE = 20
+# Routes read at first: a 90-day window of 100,000 documents states ~16,000, more than
+# anyone reads on one map or table, and reading them all cost the page ~0.7 s.
+MAP_ROUTES = 500
 Point = tuple[float, float]  # (lat, lon)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _routes(_store: GraphStore, identity: str, version: int, since: str | None,
-            until: str | None) -> list[Edge]:
-    return _store.edges((ROUTE,), since=since, until=until, evidence_limit=ROUTE_EVIDENCE)
+            until: str | None, limit: int) -> list[Edge]:
+    return _store.edges((ROUTE,), since=since, until=until, evidence_limit=ROUTE_EVIDENCE,
+                        limit=limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _route_count(_store: GraphStore, identity: str, version: int, since: str | None,
+                 until: str | None) -> int:
+    # Without evidence: the count, not the statements, is wanted.
+    return len(_store.edges((ROUTE,), since=since, until=until, evidence_limit=0))
 
 
 def route_mode(edge: Edge) -> str:
@@ -155,9 +166,14 @@ since, until = current_window(data.newest_date())
 st.title("Map")
 st.caption(f"Places named {describe_window(since, until)}, sized by their mentions, and the "
            "routes people were moved along, coloured by mode.")
-limit_col, modes_col, base_col = st.columns([1, 3, 1])
+limit_col, routes_col, modes_col, base_col = st.columns([1, 1, 3, 1])
 limit = int(limit_col.number_input("Max places", min_value=10, max_value=1000, value=300,
                                    step=10, key="map-limit"))
+route_limit = int(routes_col.number_input(
+    "Max routes", min_value=10, max_value=5000, value=MAP_ROUTES, step=50,
+    key="map-route-limit",
+    help="The routes stated most often in the window come first (then by origin, destination "
+         "and mode)."))
 modes = modes_col.multiselect("Route modes", list(MODE_COLOURS), default=list(MODE_COLOURS),
                               key="map-modes")
 base_map = base_col.toggle(
@@ -167,8 +183,11 @@ base_map = base_col.toggle(
 
 locations = data.top_entities(LOCATION, since, until, limit=limit)
 places = [n for n in locations if placed(n) is not None]
-routes = [e for e in _routes(data.store, data.identity, data.version, since, until)
-          if route_mode(e) in modes]
+strongest = _routes(data.store, data.identity, data.version, since, until, route_limit)
+# Fewer than asked means none was left out; as many may mean more are stated.
+all_routes = (_route_count(data.store, data.identity, data.version, since, until)
+              if len(strongest) >= route_limit else len(strongest))
+routes = [e for e in strongest if route_mode(e) in modes]
 points = route_ends(data, routes, {n.key: n for n in locations})
 drawn = [e for e in routes if e.source in points and e.target in points]
 
@@ -184,6 +203,9 @@ st.caption(
     + (f"; {len(routes) - len(drawn)} routes have an end without coordinates and are only "
        "listed below" if len(routes) > len(drawn) else "")
     + ". Hover a ▲ for the route and its first sentence."
+    + (f" Of the {all_routes:,} routes stated {describe_window(since, until)}, only the "
+       f"{len(strongest):,} stated most often are read; raise Max routes to see more."
+       if all_routes > len(strongest) else "")
 )
 st.plotly_chart(map_figure(places, drawn, points, base_map), key="map-figure",
                 config={"scrollZoom": True, "displaylogo": False})

@@ -137,3 +137,43 @@ def test_hostile_names_and_sentences_reach_the_map_escaped(tmp_path, point_dashb
     assert "&lt;b&gt;Ko&lt;/b&gt;" in spec and "&lt;script&gt;" in spec
     assert list(table_with(app, "origin", "destination")["destination"]) == [
         HOSTILE_PLACE.split(":", 1)[1]]
+
+
+def test_past_max_routes_the_strongest_are_read_and_the_caption_counts_the_rest(
+        tmp_path, point_dashboard_at):
+    from graph.embedded import EmbeddedGraphStore
+    from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, MentionRow
+
+    from .conftest import open_app
+
+    # Twelve routes into Mae Sot from towns 0..11, route i stated i + 1 times.
+    towns = [f"LOCATION:Town {i:02d}" for i in range(12)]
+    mae_sot = "LOCATION:Mae Sot"
+    store = EmbeddedGraphStore(tmp_path / "graph.sqlite")
+    try:
+        store.upsert(GraphBatch(
+            documents=(DocumentRow("r1", "Routes", "https://news.example/r1", "Wire",
+                                   "2026-10-01", True),),
+            entities=(EntityRow(mae_sot, "LOCATION", "Mae Sot", lat=16.71, lon=98.57),
+                      *(EntityRow(k, "LOCATION", k.split(":", 1)[1], lat=10.0 + i, lon=100.0)
+                        for i, k in enumerate(towns))),
+            mentions=tuple(MentionRow("r1", k, 1, "2026-10-01") for k in (mae_sot, *towns)),
+            evidence=tuple(EvidenceRow("ROUTE", town, mae_sot, "land", (), "r1", 100 * i + n,
+                                       f"Moved from {town} to Mae Sot ({n}).", "2026-10-01")
+                           for i, town in enumerate(towns) for n in range(i + 1)),
+            high_water_mark=1,
+        ))
+    finally:
+        store.close()
+    point_dashboard_at(tmp_path)
+    app = open_app(PAGE)
+    assert no_exceptions(app)
+    assert len(table_with(app, "origin", "destination")) == 12
+    assert not any("routes stated" in c.value for c in app.caption)
+    app.number_input(key="map-route-limit").set_value(10).run()
+    assert no_exceptions(app)
+    # The two stated least (Town 00 once, Town 01 twice) are left out.
+    assert list(table_with(app, "origin", "destination")["origin"]) == [
+        k.split(":", 1)[1] for k in towns[2:]]
+    assert any("Of the 12 routes stated" in c.value and "only the 10 stated most often" in
+               c.value for c in app.caption)

@@ -37,7 +37,15 @@ from graph_world import (
     mention,
 )
 
-from graph.model import EntityNode, Evidence, GraphBatch, GraphStore
+from graph.model import (
+    DocumentRow,
+    EntityNode,
+    Evidence,
+    EvidenceRow,
+    GraphBatch,
+    GraphStore,
+    MentionRow,
+)
 
 
 def keys(nodes) -> list[str]:
@@ -409,6 +417,33 @@ def test_edges_with_an_evidence_limit_carry_their_newest_evidence_and_whole_figu
         assert cut == [replace(e, evidence=e.evidence[:limit])
                        for e in world.edges(since=since)]
     assert any(len(e.evidence) > 1 for e in whole)  # the limit cut something
+
+
+def test_edges_with_a_limit_are_the_strongest_in_the_window_in_edge_order(world: GraphStore):
+    for since in (None, "2024-03-01"):
+        whole = world.edges(since=since, evidence_limit=1)
+        strongest = sorted(whole, key=lambda e: (-e.weight, e.type, e.source, e.target, e.mode))
+        assert len({e.weight for e in whole}) > 1  # the cut is by weight, not by order
+        for limit in (0, 1, 3, len(whole), len(whole) + 1):
+            cut = world.edges(since=since, evidence_limit=1, limit=limit)
+            assert cut == [e for e in whole if e in strongest[:limit]]
+
+
+def test_edges_with_a_limit_rank_by_the_window_s_weight_not_the_all_time_one(
+        world: GraphStore):
+    # Mae Sot and Myawaddy, once in March, are named together three times in January.
+    world.upsert(GraphBatch(
+        documents=(DocumentRow(id="d6", title="Border towns", url="https://example.org/d6",
+                               source="Frontier", published="2024-01-20", relevant=True),),
+        mentions=(MentionRow("d6", MAE_SOT, 3, "2024-01-20"),
+                  MentionRow("d6", MYAWADDY, 3, "2024-01-20")),
+        evidence=tuple(EvidenceRow("CO_OCCURS", MAE_SOT, MYAWADDY, "", (), "d6", i,
+                                   f"Mae Sot faces Myawaddy ({i}).", "2024-01-20")
+                       for i in range(3)),
+    ))
+    assert edge_ids(world.edges(limit=1)) == [("CO_OCCURS", MAE_SOT, MYAWADDY, "")]
+    assert edge_ids(world.edges(since="2024-03-01", limit=1)) == [
+        ("CO_OCCURS", CAMBODIA, MYANMAR, "")]
 
 
 def test_edges_filter_by_type_and_window(world: GraphStore):

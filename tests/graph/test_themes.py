@@ -13,8 +13,10 @@ import pytest
 from graph.model import DocumentSummary
 from graph.themes import (
     SAMPLE_SIZE,
+    WORD_PATTERN,
     ThemeInput,
     find_themes,
+    term_counts,
     theme_count,
     themes_for_window,
     window_sample,
@@ -214,3 +216,28 @@ def test_sample_shares_follow_the_weeks_and_ignore_the_input_order():
     assert Counter(s.id.split("-")[0] for s in sample) == {"busy": 30, "quiet": 10}
     assert window_sample(quiet[::-1] + busy[::-1], size=40) == sample
     assert window_sample(quiet, size=100) == sorted(quiet, key=lambda s: s.id)
+
+
+@pytest.mark.parametrize("max_features", [5, 1_000, 5_000])
+def test_term_counts_are_sklearn_s_count_vectorizer_s(large_window, max_features):
+    # Many terms share a count, so the cut at max_features must break ties as sklearn does.
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    store, summaries = large_window
+    found = store.get_many(s.id for s in summaries[:300])
+    texts = [f"{d.title}. {d.text}" for d in found.values()] + BOATS + SCAMS
+    counts, terms = term_counts(texts, min_df=2, max_df=0.9, max_features=max_features)
+    sklearn = CountVectorizer(stop_words="english", token_pattern=WORD_PATTERN,
+                              ngram_range=(1, 2), min_df=2, max_df=0.9,
+                              max_features=max_features, dtype=np.float32)
+    expected = sklearn.fit_transform(texts)
+    assert terms == list(sklearn.get_feature_names_out())
+    assert counts.shape == expected.shape and (counts != expected).nnz == 0
+
+
+def test_texts_of_stop_words_only_give_no_terms_and_no_themes():
+    counts, terms = term_counts(["The and of it.", "It is the one."] * 3, 1, 0.9, 100)
+    assert terms == [] and counts.shape == (6, 0)
+    inputs = [ThemeInput(summary(f"d{i}", "2026-10-01"), "It is what it is.") for i in range(6)]
+    assert find_themes(inputs) == []
