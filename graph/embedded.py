@@ -1269,28 +1269,27 @@ class EmbeddedTrendFacts:
         follows another mode, found from per-mode first dates; a pair or corridor is
         taken whole, so the report finds on it what it finds on all routes."""
         routes = self._named_routes(until)
-        by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
+        # A change needs a mode first seen in the window: only pairs with such a route and
+        # another mode, only corridors with such a mode, are taken.
+        modes = Counter((source, target) for source, target, _, _ in routes)
+        pairs = {(s, t) for s, t, _, first in routes if first >= since and modes[(s, t)] > 1}
         firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        corridor_of: list[tuple[str, str] | None] = []
-        for source, target, mode, first in routes:
-            by_pair[(source, target)].append(first)
-            origin, destination = countries.get(source), countries.get(target)
+        corridor_of = [(countries.get(s), countries.get(t)) for s, t, _, _ in routes]
+        for (origin, destination), (_, _, mode, first) in zip(corridor_of, routes, strict=True):
             if origin is None or destination is None or origin == destination:
-                corridor_of.append(None)
                 continue
-            corridor_of.append((origin, destination))
             by_mode = firsts[(origin, destination)]
             if mode not in by_mode or first < by_mode[mode]:
                 by_mode[mode] = first
-        pairs = {pair for pair, dates in by_pair.items() if len(dates) > 1 and max(dates) >= since}
         corridors = {
             corridor for corridor, by_mode in firsts.items()
             if any(since <= first <= until and any(other < first for m, other in by_mode.items()
                                                    if m != mode)
                    for mode, first in by_mode.items())}
         return [Edge(type=ROUTE, source=s, target=t, mode=m, first_seen=f)
-                for (s, t, m, f), corridor in sorted(zip(routes, corridor_of, strict=True))
-                if (s, t) in pairs or corridor in corridors], corridors
+                for s, t, m, f in sorted(
+                    route for route, corridor in zip(routes, corridor_of, strict=True)
+                    if (route[0], route[1]) in pairs or corridor in corridors)], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
