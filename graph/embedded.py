@@ -1183,6 +1183,8 @@ class EmbeddedTrendFacts:
             k: (n, []) for k, n in self._query(
                 f"SELECT entity, sum(documents) FROM entity_days WHERE entity IN {IN_LIST} "
                 "AND date >= ? AND date <= ? GROUP BY entity", (keys_json, since, until))}
+        if limit <= 0:  # counts only: no document is read for thousands of entities
+            return found
         # Each entity's first few along its (entity, date) index, not all of a hub's ranked.
         for key, doc_id, title, day, url, source in self._query(
             "SELECT j.value, d.id, d.title, substr(d.published, 1, 10), d.url, d.source "
