@@ -259,6 +259,10 @@ CREATE TABLE IF NOT EXISTS edge_days (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edge_days_by_edge ON edge_days (edge_id, date, n, documents);
 CREATE INDEX IF NOT EXISTS edges_by_first_seen ON edges (first_seen);
+-- The key and first date: a type's edges (the routes behind mode changes, the relations
+-- that may be new) and a pair's modes with their first dates read from the index alone.
+CREATE INDEX IF NOT EXISTS edges_by_key_first_seen ON edges (type, source, target, mode,
+                                                             first_seen);
 CREATE VIEW IF NOT EXISTS edge_evidence AS
     SELECT e.type, e.source, e.target, e.mode, v.doc_id, v.sentence_index, v.sentence, v.date
     FROM evidence v JOIN edges e ON e.id = v.edge_id;
