@@ -18,7 +18,17 @@ The model (what a user sees in Neo4j Browser):
   found by ``edge`` (indexed), ``doc_id`` and ``date``;
 * ``(:OpenRoute {...})`` ROUTE statements with an unnamed end, set aside as the
   embedded store's ``open_routes`` table;
-* ``(:GraphMeta {name: 'graph', high_water_mark, version, schema})``, and
+* derived per-day rollups, which window figures and rankings sum instead of
+  reading every mention and piece of evidence in the window (a 90-day window of
+  a year's news is ~370,000 of each), as the embedded store's day tables:
+  ``(:EntityDay {entity, label, date, mentions, documents})`` per entity and
+  mention date, ``(:EdgeDay {edge, type, date, n})`` per edge and evidence
+  date, and ``(:TrendDay {kind, key, day, n})``, the embedded ``trend_days``
+  (relevant documents per day, (document, entity) pairs per label, (document,
+  edge) pairs per relation type and mode). ``upsert`` moves them by what its
+  documents took away and added, ``clear`` removes them, and a database written
+  before them has them worked out once when opened (``rollups`` on the meta node);
+* ``(:GraphMeta {name: 'graph', high_water_mark, version, schema, rollups})``, and
   ``(:GraphMeta {name: 'writer:NAME', high_water_mark})`` per named writer
   when several data directories feed one shared graph.
 
@@ -47,10 +57,11 @@ only a ``LIMIT`` applied on the server could then cut differently.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import neo4j
 from neo4j.exceptions import DriverError, Neo4jError
@@ -92,7 +103,14 @@ from graph.model import (
 from ingest.errors import StoreError
 from nlp.taxonomy import ENTITY_RELATION_TYPES
 
+logger = logging.getLogger(__name__)
+
 SCHEMA_VERSION = "1"
+# Which rollups a database holds: one with another value (or none) has them worked
+# out from its mentions and evidence when opened.
+ROLLUP_VERSION = "1"
+ROLLUP_LABELS = ("EntityDay", "EdgeDay", "TrendDay")
+FILL_CHUNK = 2_000  # documents per transaction when filling the rollups
 META = "graph"  # name of the one GraphMeta node
 WRITER_PREFIX = "writer:"  # GraphMeta nodes holding a named writer's high-water mark
 
@@ -128,6 +146,22 @@ SCHEMA_STATEMENTS = (
     "CREATE INDEX scamtrace_evidence_doc IF NOT EXISTS FOR (v:Evidence) ON (v.doc_id)",
     "CREATE INDEX scamtrace_evidence_date IF NOT EXISTS FOR (v:Evidence) ON (v.date)",
     "CREATE INDEX scamtrace_open_route_doc IF NOT EXISTS FOR (o:OpenRoute) ON (o.doc_id)",
+    # The rollups: found by item and day (an item's window), by day (a window's items;
+    # the item is in the index too, so a window's count of items reads no node).
+    "CREATE CONSTRAINT scamtrace_entity_day IF NOT EXISTS "
+    "FOR (x:EntityDay) REQUIRE (x.entity, x.date) IS UNIQUE",
+    "CREATE INDEX scamtrace_entity_day_window IF NOT EXISTS "
+    "FOR (x:EntityDay) ON (x.date, x.entity)",
+    "CREATE INDEX scamtrace_entity_day_label IF NOT EXISTS "
+    "FOR (x:EntityDay) ON (x.label, x.date)",
+    "CREATE CONSTRAINT scamtrace_edge_day IF NOT EXISTS "
+    "FOR (x:EdgeDay) REQUIRE (x.edge, x.date) IS UNIQUE",
+    "CREATE INDEX scamtrace_edge_day_window IF NOT EXISTS FOR (x:EdgeDay) ON (x.date, x.edge)",
+    "CREATE INDEX scamtrace_edge_day_type_window IF NOT EXISTS "
+    "FOR (x:EdgeDay) ON (x.type, x.date, x.edge)",
+    "CREATE CONSTRAINT scamtrace_trend_day IF NOT EXISTS "
+    "FOR (x:TrendDay) REQUIRE (x.kind, x.key, x.day) IS UNIQUE",
+    "CREATE INDEX scamtrace_trend_day_kind IF NOT EXISTS FOR (x:TrendDay) ON (x.kind, x.day)",
     *(f"CREATE INDEX scamtrace_{t.lower()}_edge IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.edge)"
       for t in ENTITY_RELATION_TYPES),
 )
@@ -146,6 +180,27 @@ def _edge_fields(since: str | None, until: str | None) -> str:
             "dates[0], dates[-1]")
 
 
+def _seen_in_window(since: str | None, until: str | None) -> str:
+    """A test that relationship ``r`` has evidence in the window (one end at least given):
+    its first or last date tell, unless the window lies strictly inside them; then one
+    of its days does, found along the EdgeDay index, not in a hub's long date list."""
+    if since is None:
+        return "r.first_seen <= $until"
+    if until is None:
+        return "r.last_seen >= $since"
+    return ("r.last_seen >= $since AND r.first_seen <= $until AND (r.first_seen >= $since "
+            "OR r.last_seen <= $until OR EXISTS { MATCH (x:EdgeDay) WHERE x.edge = r.edge "
+            "AND x.date >= $since AND x.date <= $until })")
+
+
+def _where_seen(since: str | None, until: str | None) -> str:
+    """A WHERE clause keeping relationships ``r`` with evidence in the window (none when
+    the window is all time), so the window's figures are worked out for those only."""
+    if since is None and until is None:
+        return ""
+    return f" WHERE {_seen_in_window(since, until)}"
+
+
 def relation_type(name: str) -> str:
     """``name`` if it is an entity-entity relation type of the taxonomy (so it may be
     written into Cypher as a relationship type), else StoreError."""
@@ -154,9 +209,12 @@ def relation_type(name: str) -> str:
     return name
 
 
+EDGE_SEPARATOR = "\x1f"
+
+
 def edge_id(type_: str, source: str, target: str, mode: str) -> str:
     # \x1f cannot occur in keys built by the extractor; it keeps the parts apart.
-    return "\x1f".join((type_, source, target, mode))
+    return EDGE_SEPARATOR.join((type_, source, target, mode))
 
 
 def _search_text(name: str, aliases: Iterable[str]) -> str:
@@ -250,11 +308,38 @@ class Neo4jGraphStore:
             for statement in SCHEMA_STATEMENTS:
                 session.run(statement).consume()
             session.run("CALL db.awaitIndexes(300)").consume()
-            found = session.execute_write(_meta_schema)
+            found, rollups = session.execute_write(_meta_schema)
         if found != SCHEMA_VERSION:
             raise StoreError(
                 f"graph store {self.uri}: schema version {found}, this scamtrace reads "
                 f"{SCHEMA_VERSION}; clear the database and run `scamtrace build --rebuild`")
+        if rollups != ROLLUP_VERSION:
+            self._fill_rollups()
+
+    def _fill_rollups(self) -> None:
+        """Work the rollups out from the stored mentions and evidence (a database written
+        before them), a chunk of documents per transaction; the version is stored last,
+        so a fill cut short starts again from nothing at the next open."""
+        logger.info("graph store %s: working out the per-day rollups once", self.uri)
+        for label in ROLLUP_LABELS:
+            while self._run("filling the rollups", _delete_some, label, write=True):
+                pass
+
+        def add_chunk(tx, after: str) -> str | None:
+            ids = [r[0] for r in tx.run(
+                "MATCH (d:Document) WHERE d.id > $after RETURN d.id ORDER BY d.id LIMIT $n",
+                after=after, n=FILL_CHUNK)]
+            if not ids:
+                return None
+            _apply_rollups(tx, day_rollups(*_stored_contribution(tx, ids)), NO_ROLLUPS)
+            return ids[-1]
+
+        after: str | None = ""
+        while after is not None:
+            after = self._run("filling the rollups", add_chunk, after, write=True)
+        self._run("filling the rollups", lambda tx: tx.run(
+            "MATCH (m:GraphMeta {name: $name}) SET m.rollups = $rollups",
+            name=META, rollups=ROLLUP_VERSION).consume(), write=True)
 
     # -- writing --------------------------------------------------------
     def upsert(self, batch: GraphBatch) -> None:
@@ -292,18 +377,13 @@ class Neo4jGraphStore:
             return tx.run("MATCH ()-[r]->() WITH r LIMIT $n DELETE r RETURN count(*)",
                           n=DELETE_CHUNK).single()[0]
 
-        def delete_some(tx, label: str) -> int:
-            # Labels come from this fixed tuple only.
-            return tx.run(f"MATCH (n:{label}) WITH n LIMIT $n DETACH DELETE n RETURN count(*)",
-                          n=DELETE_CHUNK).single()[0]
-
         # Relationships first, in chunks of their own: deleting 10,000 entities of a
         # 100,000-document graph took their ~270,000 relationships along in one
         # transaction, past the server's transaction memory.
         while self._run("clear", delete_relationships, write=True):
             pass
-        for label in ("Evidence", "OpenRoute", "Document", "Entity"):
-            while self._run("clear", delete_some, label, write=True):
+        for label in ("Evidence", "OpenRoute", "Document", "Entity", *ROLLUP_LABELS):
+            while self._run("clear", _delete_some, label, write=True):
                 pass
 
     # -- queries --------------------------------------------------------
@@ -365,13 +445,13 @@ class Neo4jGraphStore:
             window = {"since": since, "until": until}
             by_month: dict[str, int] = defaultdict(int)
             for month, n in tx.run(
-                "MATCH (:Document)-[m:MENTIONS]->(e:Entity {key: $key}) WHERE true"
-                f"{_window('m.date', since, until)} "
-                "RETURN substring(m.date, 0, 7), sum(m.count)", key=key, **window):
+                "MATCH (x:EntityDay {entity: $key}) WHERE true"
+                f"{_window('x.date', since, until)} "
+                "RETURN substring(x.date, 0, 7), sum(x.mentions)", key=key, **window):
                 by_month[month] += n
             relations = [
                 rel for rel in (_Relation(r) for r in tx.run(
-                    f"MATCH (c:Entity {{key: $key}})-[r]-(:Entity) "
+                    f"MATCH (c:Entity {{key: $key}})-[r]-(:Entity){_where_seen(since, until)} "
                     f"WITH r, startNode(r) AS s, endNode(r) AS t {_edge_fields(since, until)}",
                     key=key, **window))
                 if rel.weight]
@@ -417,8 +497,7 @@ class Neo4jGraphStore:
                 for (other,) in tx.run(
                     "MATCH (n:Entity)-[r]-(o:Entity) WHERE n.key IN $frontier"
                     + (" AND o.label IN $labels" if labels is not None else "")
-                    + (f" AND any(d IN r.dates WHERE true{_window('d', since, until)})"
-                       if windowed else "")
+                    + (f" AND {_seen_in_window(since, until)}" if windowed else "")
                     + " RETURN DISTINCT o.key",
                     frontier=frontier, labels=list(labels or ()), since=since, until=until,
                 ):
@@ -552,12 +631,15 @@ class Neo4jGraphStore:
                     tx.run(f"MATCH ()-[r:{relation_type(t)}]->() RETURN count(r)").single()[0]
                     for t in ENTITY_RELATION_TYPES)
             else:
+                # IS NOT NULL (always true) lets the planner read the item from the index.
                 entities = tx.run(
-                    f"MATCH ()-[m:MENTIONS]->(e:Entity) WHERE true{_window('m.date', since, until)}"
-                    " RETURN count(DISTINCT e)", **window).single()[0]
+                    f"MATCH (x:EntityDay) WHERE x.entity IS NOT NULL"
+                    f"{_window('x.date', since, until)} RETURN count(DISTINCT x.entity)",
+                    **window).single()[0]
                 relations = tx.run(
-                    f"MATCH (v:Evidence) WHERE true{_window('v.date', since, until)} "
-                    "RETURN count(DISTINCT v.edge)", **window).single()[0]
+                    f"MATCH (x:EdgeDay) WHERE x.edge IS NOT NULL"
+                    f"{_window('x.date', since, until)} RETURN count(DISTINCT x.edge)",
+                    **window).single()[0]
             newest = list(tx.run(
                 f"MATCH (d:Document) WHERE d.relevant{_window('d.published', since, until)} "
                 f"RETURN {DOC_FIELDS} ORDER BY d.published DESC, d.id LIMIT $limit",
@@ -591,8 +673,9 @@ class Neo4jGraphStore:
             for name in wanted:
                 relations += [
                     rel for rel in (_Relation(r) for r in tx.run(
-                        f"MATCH (s:Entity)-[r:{relation_type(name)}]->(t:Entity) "
-                        f"{_edge_fields(since, until)}", since=since, until=until))
+                        f"MATCH (s:Entity)-[r:{relation_type(name)}]->(t:Entity)"
+                        f"{_where_seen(since, until)} {_edge_fields(since, until)}",
+                        since=since, until=until))
                     if rel.weight]
             relations.sort(key=lambda rel: rel.order)
             if limit is not None and len(relations) > limit:  # the strongest, before evidence
@@ -626,12 +709,20 @@ def _desc(text: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in text) + (1,)
 
 
-def _meta_schema(tx) -> str:
+def _meta_schema(tx) -> tuple[str, str | None]:
+    """(schema version, rollup version) of the database; a new one holds the current."""
     row = tx.run(
         "MERGE (m:GraphMeta {name: $name}) "
-        "ON CREATE SET m.schema = $schema, m.version = 0, m.high_water_mark = 0 "
-        "RETURN m.schema", name=META, schema=SCHEMA_VERSION).single()
-    return row[0]
+        "ON CREATE SET m.schema = $schema, m.version = 0, m.high_water_mark = 0, "
+        "m.rollups = $rollups RETURN m.schema, m.rollups",
+        name=META, schema=SCHEMA_VERSION, rollups=ROLLUP_VERSION).single()
+    return row[0], row[1]
+
+
+def _delete_some(tx, label: str) -> int:
+    """Delete up to DELETE_CHUNK nodes of ``label`` (one of the fixed labels of this module)."""
+    return tx.run(f"MATCH (n:{label}) WITH n LIMIT $n DETACH DELETE n RETURN count(*)",
+                  n=DELETE_CHUNK).single()[0]
 
 
 def _node(row: Sequence, figures: Sequence | None = None) -> EntityNode:
@@ -654,11 +745,13 @@ def _nodes(tx, keys: Iterable[str], since: str | None, until: str | None
     if since is None and until is None:
         rows = tx.run(f"MATCH (e:Entity) WHERE e.key IN $keys RETURN {NODE_FIELDS}", keys=keys)
         return {r[0]: _node(r) for r in rows}
+    # The entity's days in the window, not its mentions: a hub has thousands a month.
     rows = tx.run(
         f"MATCH (e:Entity) WHERE e.key IN $keys "
-        f"OPTIONAL MATCH (:Document)-[m:MENTIONS]->(e) WHERE true{_window('m.date', since, until)}"
-        f" WITH e, sum(m.count) AS n, count(m) AS docs, min(m.date) AS first, "
-        f"max(m.date) AS last RETURN {NODE_FIELDS}, n, docs, first, last",
+        f"OPTIONAL MATCH (x:EntityDay) WHERE x.entity = e.key"
+        f"{_window('x.date', since, until)} "
+        f"WITH e, sum(x.mentions) AS n, sum(x.documents) AS docs, min(x.date) AS first, "
+        f"max(x.date) AS last RETURN {NODE_FIELDS}, n, docs, first, last",
         keys=keys, since=since, until=until)
     return {r[0]: _node(r, (r[10], r[11], r[12] or "", r[13] or "")) for r in rows}
 
@@ -673,10 +766,10 @@ def _ranked_by_mentions(tx, label: str | None, since: str | None, until: str | N
         rows.sort(key=lambda r: (-r[6], r[0]))
         return [_node(r) for r in rows]
     rows = list(tx.run(
-        f"MATCH (:Document)-[m:MENTIONS]->(e:Entity) WHERE true"
-        f"{_window('m.date', since, until)}{label_clause} "
-        "WITH e.key AS key, sum(m.count) AS n ORDER BY n DESC, key LIMIT $limit RETURN key, n",
-        label=label, limit=limit, since=since, until=until))
+        f"MATCH (x:EntityDay) WHERE true{_window('x.date', since, until)}"
+        + (" AND x.label = $label" if label is not None else "")
+        + " WITH x.entity AS key, sum(x.mentions) AS n ORDER BY n DESC, key LIMIT $limit "
+        "RETURN key, n", label=label, limit=limit, since=since, until=until))
     rows.sort(key=lambda r: (-r[1], r[0]))
     nodes = _nodes(tx, [r[0] for r in rows], since, until)
     return [nodes[r[0]] for r in rows]
@@ -812,18 +905,15 @@ def _upsert(tx, batch: GraphBatch) -> None:
     touched_edges: dict[str, tuple[str, str, str]] = {}
 
     # What these documents contributed before goes; the batch is their whole contribution.
-    taken_entities = {
-        key: Figures(count, documents, first, last)
-        for key, count, documents, first, last in tx.run(
-            "MATCH (d:Document)-[m:MENTIONS]->(e:Entity) WHERE d.id IN $ids "
-            "RETURN e.key, sum(m.count), count(m), min(m.date), max(m.date)", ids=doc_ids)}
+    before = _stored_contribution(tx, doc_ids)
+    _, mention_rows, evidence_rows = before
+    taken_entities = _entity_figures(mention_rows)
     touched_entities.update(taken_entities)
-    for edge, type_, source, target in tx.run(
-        "MATCH (v:Evidence) WHERE v.doc_id IN $ids "
-        "RETURN DISTINCT v.edge, v.type, v.source, v.target", ids=doc_ids):
+    for edge, type_, source, target, *_ in evidence_rows:
         touched_edges[edge] = (type_, source, target)
         touched_entities.update((source, target))
     taken_edges = set(touched_edges)
+    _apply_rollups(tx, _batch_rollups(batch), day_rollups(*before))
     tx.run("MATCH (d:Document)-[m:MENTIONS]->() WHERE d.id IN $ids DELETE m", ids=doc_ids)
     tx.run("MATCH (v:Evidence) WHERE v.doc_id IN $ids DETACH DELETE v", ids=doc_ids)
     tx.run("MATCH (o:OpenRoute) WHERE o.doc_id IN $ids DETACH DELETE o", ids=doc_ids)
@@ -908,6 +998,124 @@ def _upsert(tx, batch: GraphBatch) -> None:
            "WITH m MERGE (w:GraphMeta {name: $writer}) "
            "SET w.high_water_mark = coalesce($mark, w.high_water_mark, 0)",
            name=META, writer=_mark_node(batch.writer), mark=batch.high_water_mark)
+
+
+# -- the per-day rollups ----------------------------------------------------------
+class DayRollups(NamedTuple):
+    """What some documents contribute to the rollups: per (entity, date) [mentions,
+    documents], per (edge, date) (type, evidence rows), per (kind, key, day) a count."""
+
+    entities: dict[tuple[str, str], tuple[int, int]]
+    edges: dict[tuple[str, str], tuple[str, int]]
+    trends: dict[tuple[str, str, str], int]
+
+
+NO_ROLLUPS = DayRollups({}, {}, {})
+
+
+def day_rollups(relevant_published: Iterable[str | None], mentions: Iterable[Sequence],
+                evidence: Iterable[Sequence]) -> DayRollups:
+    """The rollups of documents given as the ``published`` of the relevant ones, mention
+    rows (entity, date, mentions, documents) and evidence rows (edge, type, source,
+    target, mode, doc_id, date, pieces); rows may be grouped or one per piece. Counted as
+    the embedded store counts its day tables: a (document, edge) pair is dated by the
+    document's first evidence for the edge."""
+    entities: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    edges: dict[tuple[str, str], list] = {}
+    trends: dict[tuple[str, str, str], int] = defaultdict(int)
+    for published in relevant_published:
+        if published is not None:
+            trends[("documents", "", published[:10])] += 1
+    for entity, date, count, documents in mentions:
+        row = entities[(entity, date)]
+        row[0] += count
+        row[1] += documents
+        trends[("label", entity.partition(":")[0], date[:10])] += documents
+    first_days: dict[tuple[str, str], tuple[str, str]] = {}
+    for edge, type_, _, _, mode, doc_id, date, pieces in evidence:
+        edges.setdefault((edge, date), [type_, 0])[1] += pieces
+        key = f"{type_}|{mode}"
+        day = first_days.get((edge, doc_id), (key, date[:10]))[1]
+        first_days[(edge, doc_id)] = (key, min(day, date[:10]))
+    for key, day in first_days.values():
+        trends[("relation", key, day)] += 1
+    return DayRollups({k: (v[0], v[1]) for k, v in entities.items()},
+                      {k: (v[0], v[1]) for k, v in edges.items()}, dict(trends))
+
+
+def _batch_rollups(batch: GraphBatch) -> DayRollups:
+    """The rollups of a normalised batch."""
+    return day_rollups(
+        (d.published for d in batch.documents if d.relevant),
+        ((m.entity, m.date, m.count, 1) for m in batch.mentions),
+        ((edge_id(v.type, v.source, v.target, v.mode), v.type, v.source, v.target, v.mode,
+          v.doc_id, v.date, 1) for v in batch.evidence))
+
+
+def _stored_contribution(tx, doc_ids: list[str]) -> tuple[list, list, list]:
+    """What these documents hold in the database, as ``day_rollups`` takes it."""
+    published = [r[0] for r in tx.run(
+        "MATCH (d:Document) WHERE d.id IN $ids AND d.relevant RETURN d.published", ids=doc_ids)]
+    mentions = [tuple(r) for r in tx.run(
+        "MATCH (d:Document)-[m:MENTIONS]->(e:Entity) WHERE d.id IN $ids "
+        "RETURN e.key, m.date, sum(m.count), count(m)", ids=doc_ids)]
+    evidence = [tuple(r) for r in tx.run(
+        "MATCH (v:Evidence) WHERE v.doc_id IN $ids RETURN v.edge, v.type, v.source, v.target, "
+        "v.mode, v.doc_id, v.date, count(*)", ids=doc_ids)]
+    return published, mentions, evidence
+
+
+def _entity_figures(mentions: Iterable[Sequence]) -> dict[str, Figures]:
+    """Per entity, what mention rows (entity, date, mentions, documents) add up to."""
+    rows: dict[str, list] = {}
+    for entity, date, count, documents in mentions:
+        row = rows.setdefault(entity, [0, 0, date, date])
+        row[0] += count
+        row[1] += documents
+        row[2], row[3] = min(row[2], date), max(row[3], date)
+    return {key: Figures(*row) for key, row in rows.items()}
+
+
+def _apply_rollups(tx, added: DayRollups, taken: DayRollups) -> None:
+    """Move the rollups by what was added less what was taken; a day whose count falls
+    to nothing goes. Unchanged days (a document written again as it was) are not touched."""
+    entities = []
+    for key in added.entities.keys() | taken.entities.keys():
+        mentions, documents = added.entities.get(key, (0, 0))
+        old_mentions, old_documents = taken.entities.get(key, (0, 0))
+        if (mentions, documents) != (old_mentions, old_documents):
+            entities.append({"entity": key[0], "date": key[1],
+                             "label": key[0].partition(":")[0],
+                             "mentions": mentions - old_mentions,
+                             "documents": documents - old_documents})
+    edges = []
+    for key in added.edges.keys() | taken.edges.keys():
+        type_, n = added.edges.get(key) or (taken.edges[key][0], 0)
+        delta = n - taken.edges.get(key, ("", 0))[1]
+        if delta:
+            edges.append({"edge": key[0], "date": key[1], "type": type_, "n": delta})
+    trends = [{"kind": key[0], "key": key[1], "day": key[2],
+               "n": added.trends.get(key, 0) - taken.trends.get(key, 0)}
+              for key in added.trends.keys() | taken.trends.keys()
+              if added.trends.get(key, 0) != taken.trends.get(key, 0)]
+    # Sorted, so concurrent writers lock the same days in the same order.
+    if entities:
+        tx.run("UNWIND $rows AS row MERGE (x:EntityDay {entity: row.entity, date: row.date}) "
+               "ON CREATE SET x.label = row.label, x.mentions = 0, x.documents = 0 "
+               "SET x.mentions = x.mentions + row.mentions, "
+               "x.documents = x.documents + row.documents "
+               "WITH x WHERE x.documents <= 0 DELETE x",
+               rows=sorted(entities, key=lambda r: (r["entity"], r["date"])))
+    if edges:
+        tx.run("UNWIND $rows AS row MERGE (x:EdgeDay {edge: row.edge, date: row.date}) "
+               "ON CREATE SET x.type = row.type, x.n = 0 SET x.n = x.n + row.n "
+               "WITH x WHERE x.n <= 0 DELETE x",
+               rows=sorted(edges, key=lambda r: (r["edge"], r["date"])))
+    if trends:
+        tx.run("UNWIND $rows AS row MERGE (x:TrendDay {kind: row.kind, key: row.key, "
+               "day: row.day}) ON CREATE SET x.n = 0 SET x.n = x.n + row.n "
+               "WITH x WHERE x.n <= 0 DELETE x",
+               rows=sorted(trends, key=lambda r: (r["kind"], r["key"], r["day"])))
 
 
 def _refresh_edges(tx, touched: dict[str, tuple[str, str, str]]) -> None:

@@ -1,15 +1,18 @@
 """The trends report's questions answered by the Neo4j server.
 
 ``Neo4jTrendFacts`` answers what ``graph.trends.ProtocolTrendFacts`` answers,
-answer for answer, without reading the whole graph: counts are grouped on the
-server (documents per day, per label, per entity, per relation), and only the
-documents and edges the report lists come back with their details. The same
-dating rules apply: an entity counts once per relevant document mentioning
-it, dated by the document's ``published`` day; a relation once per document
-with evidence for it, dated by that document's first evidence in the period
-asked. A relation's history is its evidence up to the window's end, so an
-edge "exists" at ``until`` when its first date is no later (``first_seen`` is
-the first of its sorted ``dates``).
+answer for answer, without reading the whole graph: counts per day (relevant
+documents, (document, entity) pairs per label, (document, edge) pairs per
+relation type and mode) and per entity are sums of the store's per-day rollups
+(``TrendDay`` and ``EntityDay`` nodes, as the embedded store sums its
+``trend_days`` and ``entity_days``), relations are counted on the server from
+their evidence, and only the documents and edges the report lists come back
+with their details. The same dating rules apply: an entity counts once per
+relevant document mentioning it, dated by the mention's date (the document's
+``published``); a relation once per document with evidence for it, dated by
+that document's first evidence in the period asked. A relation's history is
+its evidence up to the window's end, so an edge "exists" at ``until`` when its
+first date is no later (``first_seen`` is the first of its sorted ``dates``).
 
 Window tests compare whole strings, as ``Neo4jGraphStore.documents`` and
 ``edges`` do; for a ``YYYY-MM-DD`` lower end that is the same as comparing the
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 from graph.model import DocumentSummary, Edge
 from graph.neo4j_store import (
     DOC_FIELDS,
+    EDGE_SEPARATOR,
     _complete,
     _desc,
     _edge_fields,
@@ -42,10 +46,9 @@ from nlp.taxonomy import LOCATED_IN, ROUTE
 if TYPE_CHECKING:
     from graph.neo4j_store import Neo4jGraphStore
 
-# A relevant document published in [$since, $until] (either end may be absent in
-# relevant_days; everywhere else both are given).
-RELEVANT = "d.relevant AND d.published IS NOT NULL"
-IN_WINDOW = f"{RELEVANT} AND d.published >= $since AND d.published <= $until"
+# A relevant document published in [$since, $until].
+IN_WINDOW = ("d.relevant AND d.published IS NOT NULL "
+             "AND d.published >= $since AND d.published <= $until")
 # Evidence in [$since, $until]; an edge existing at $until.
 EVIDENCE_IN_WINDOW = "v.date >= $since AND v.date <= $until"
 EXISTS_AT_UNTIL = "r.first_seen <= $until"
@@ -65,46 +68,40 @@ class Neo4jTrendFacts:
 
     # -- documents and entities -------------------------------------------
     def relevant_days(self, since: str | None, until: str | None) -> list[tuple[str, int]]:
-        days: Counter = Counter()
-        for day, n in self._rows(
+        return sorted(self._rows(
             "trends: relevant days",
-            f"MATCH (d:Document) WHERE {RELEVANT}{_window('d.published', since, until)} "
-            "RETURN substring(d.published, 0, 10), count(*)", since=since, until=until):
-            days[day] += n
-        return sorted(days.items())
+            f"MATCH (x:TrendDay {{kind: 'documents', key: ''}}) WHERE true"
+            f"{_window('x.day', since, until)} RETURN x.day, x.n", since=since, until=until))
 
     def oldest_relevant_day(self) -> str | None:
         rows = self._rows("trends: oldest relevant day",
-                          f"MATCH (d:Document) WHERE {RELEVANT} "
-                          "RETURN d.published ORDER BY d.published LIMIT 1")
-        return rows[0][0][:10] if rows else None
+                          "MATCH (x:TrendDay {kind: 'documents'}) RETURN min(x.day)")
+        return rows[0][0] if rows else None
 
     def day_counts(self, since: str, until: str) -> tuple[dict[str, Counter], dict[tuple, Counter]]:
         labels: dict[str, Counter] = defaultdict(Counter)
-        # A key's label is what precedes its first colon (graph.batch.split_key).
-        for label, day, n in self._rows(
-            "trends: mentions per label and day",
-            f"MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE {IN_WINDOW} "
-            "RETURN split(e.key, ':')[0], substring(d.published, 0, 10), count(*)",
-            since=since, until=until):
-            labels[label][day] += n
         relations: dict[tuple, Counter] = defaultdict(Counter)
-        for type_, mode, day, n in self._rows(
-            "trends: relations per type, mode and day",
-            f"MATCH (v:Evidence) WHERE {EVIDENCE_IN_WINDOW} "
-            "WITH v.edge AS edge, v.type AS type, v.mode AS mode, v.doc_id AS doc, "
-            "min(v.date) AS first "
-            "RETURN type, mode, substring(first, 0, 10), count(*)", since=since, until=until):
-            relations[(type_, mode)][day] += n
+        for kind, key, day, n in self._rows(
+            "trends: mentions per label and relations per type and mode, per day",
+            "MATCH (x:TrendDay) WHERE x.kind IN ['label', 'relation'] "
+            "AND x.day >= $since AND x.day <= $until RETURN x.kind, x.key, x.day, x.n",
+            since=since, until=until):
+            if kind == "label":
+                labels[key][day] += n
+            else:
+                type_, _, mode = key.partition("|")
+                relations[(type_, mode)][day] += n
         return labels, relations
 
     def entity_counts(self, start: str, split: str, until: str) -> dict[str, tuple[int, int]]:
-        return {key: (n - recent, recent) for key, n, recent in self._rows(
+        # The entities of the recent period, then their baseline, from their days.
+        return {key: (baseline, recent) for key, recent, baseline in self._rows(
             "trends: entity counts",
-            f"MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE {IN_WINDOW} "
-            "WITH e.key AS key, substring(d.published, 0, 10) >= $split AS recent "
-            "WITH key, count(*) AS n, sum(CASE WHEN recent THEN 1 ELSE 0 END) AS later "
-            "WHERE later > 0 RETURN key, n, later", since=start, split=split, until=until)}
+            "MATCH (x:EntityDay) WHERE x.date >= $split AND x.date <= $until "
+            "WITH x.entity AS key, sum(x.documents) AS recent "
+            "OPTIONAL MATCH (y:EntityDay) WHERE y.entity = key "
+            "AND y.date >= $start AND y.date < $split "
+            "RETURN key, recent, sum(y.documents)", start=start, split=split, until=until)}
 
     def first_seen(self, keys: Iterable[str]) -> dict[str, str]:
         return dict(self._rows(
@@ -118,23 +115,24 @@ class Neo4jTrendFacts:
             "trends: first seen in the window",
             "MATCH (e:Entity) WHERE e.first_seen >= $since "
             "AND substring(e.first_seen, 0, 10) <= $until "
-            f"AND EXISTS {{ MATCH (d:Document)-[:MENTIONS]->(e) WHERE {IN_WINDOW} }} "
+            "AND EXISTS { MATCH (x:EntityDay) WHERE x.entity = e.key "
+            "AND x.date >= $since AND x.date <= $until } "
             "RETURN e.key, substring(e.first_seen, 0, 10)", since=since, until=until))
 
     def top_entities(self, since: str, until: str, limit: int) -> list[str]:
         rows = self._rows(
             "trends: top entities",
-            f"MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE {IN_WINDOW} "
-            "WITH e.key AS key, count(*) AS n ORDER BY n DESC, key LIMIT $limit RETURN key, n",
-            since=since, until=until, limit=limit)
+            "MATCH (x:EntityDay) WHERE x.date >= $since AND x.date <= $until "
+            "WITH x.entity AS key, sum(x.documents) AS n ORDER BY n DESC, key LIMIT $limit "
+            "RETURN key, n", since=since, until=until, limit=limit)
         return [key for key, _ in sorted(rows, key=lambda r: (-r[1], r[0]))]
 
     def entity_days(self, keys: Iterable[str], since: str, until: str) -> dict[str, Counter]:
         found: dict[str, Counter] = defaultdict(Counter)
         for key, day, n in self._rows(
             "trends: entity days",
-            f"MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE e.key IN $keys AND {IN_WINDOW} "
-            "RETURN e.key, substring(d.published, 0, 10), count(*)",
+            "MATCH (x:EntityDay) WHERE x.entity IN $keys AND x.date >= $since "
+            "AND x.date <= $until RETURN x.entity, substring(x.date, 0, 10), x.documents",
             keys=sorted(set(keys)), since=since, until=until):
             found[key][day] += n
         return dict(found)
@@ -147,8 +145,8 @@ class Neo4jTrendFacts:
 
         def read(tx):
             counts = {key: n for key, n in tx.run(
-                f"MATCH (d:Document)-[:MENTIONS]->(e:Entity) WHERE e.key IN $keys AND {IN_WINDOW}"
-                " RETURN e.key, count(*)", params)}
+                "MATCH (x:EntityDay) WHERE x.entity IN $keys AND x.date >= $since "
+                "AND x.date <= $until RETURN x.entity, sum(x.documents)", params)}
             if limit <= 0:  # counts only (the report ranks first, then lists a few)
                 return counts, []
             # Each entity's first few only: a hub is named by thousands of documents.
@@ -173,17 +171,20 @@ class Neo4jTrendFacts:
     # -- relations ------------------------------------------------------------
     def relation_counts(self, types: Sequence[str], start: str, split: str, until: str
                         ) -> list[tuple[Edge, int, int]]:
+        # The edges with evidence in the recent period (their days), then their evidence
+        # over the whole period, along the edge index.
         rows = self._rows(
             "trends: relation counts",
-            f"MATCH (v:Evidence) WHERE v.type IN $types AND {EVIDENCE_IN_WINDOW} "
-            "WITH v.edge AS edge, v.type AS type, v.source AS source, v.target AS target, "
-            "v.mode AS mode, v.doc_id AS doc, min(v.date) AS first "
-            "WITH edge, type, source, target, mode, count(*) AS n, "
+            "MATCH (x:EdgeDay) WHERE x.type IN $types AND x.date >= $split "
+            "AND x.date <= $until AND x.edge IS NOT NULL WITH DISTINCT x.edge AS edge "
+            f"MATCH (v:Evidence {{edge: edge}}) WHERE {EVIDENCE_IN_WINDOW} "
+            "WITH edge, v.doc_id AS doc, min(v.date) AS first "
+            "WITH edge, count(*) AS n, "
             "sum(CASE WHEN substring(first, 0, 10) >= $split THEN 1 ELSE 0 END) AS recent "
-            "WHERE recent > 0 "
-            "MATCH (:Entity {key: source})-[r]->(:Entity {key: target}) WHERE r.edge = edge "
-            "RETURN type, source, target, mode, r.first_seen, n, recent",
-            types=list(types), since=start, split=split, until=until)
+            "WHERE recent > 0 WITH edge, split(edge, $separator) AS part, n, recent "
+            "MATCH (:Entity {key: part[1]})-[r]->(:Entity {key: part[2]}) WHERE r.edge = edge "
+            "RETURN part[0], part[1], part[2], part[3], r.first_seen, n, recent",
+            types=list(types), since=start, split=split, until=until, separator=EDGE_SEPARATOR)
         # Evidence in the period means the all-time first date is the first up to ``until``.
         return sorted(((Edge(type=t, source=s, target=g, mode=m, first_seen=first[:10]),
                         n - recent, recent) for t, s, g, m, first, n, recent in rows),
@@ -308,16 +309,19 @@ class Neo4jTrendFacts:
         most documents in the window, then newest first date, then the pair)."""
         # A new pair's first evidence is in the window, so the window's evidence finds
         # every candidate, and its documents are all the pair has up to ``until``.
+        # The pairs come from the window's edge days; only the new ones' evidence is read.
         rows = self._rows(
             "trends: new relation pairs",
-            f"MATCH (v:Evidence) WHERE v.type IN $types AND {EVIDENCE_IN_WINDOW} "
-            "WITH v.type AS type, v.source AS source, v.target AS target, "
-            "count(DISTINCT v.doc_id) AS docs "
-            "MATCH (:Entity {key: source})-[r]->(:Entity {key: target}) "
-            f"WHERE type(r) = type AND {EXISTS_AT_UNTIL} "
-            "WITH type, source, target, docs, min(r.first_seen) AS first "
-            "WHERE first >= $since RETURN type, source, target, docs, substring(first, 0, 10)",
-            types=list(types), since=since, until=until)
+            "MATCH (x:EdgeDay) WHERE x.type IN $types AND x.date >= $since "
+            "AND x.date <= $until AND x.edge IS NOT NULL WITH DISTINCT x.edge AS edge "
+            "WITH split(edge, $separator)[0..3] AS pair, collect(edge) AS edges "
+            "MATCH (:Entity {key: pair[1]})-[r]->(:Entity {key: pair[2]}) "
+            f"WHERE type(r) = pair[0] AND {EXISTS_AT_UNTIL} "
+            "WITH pair, edges, min(r.first_seen) AS first WHERE first >= $since "
+            "CALL (edges) { UNWIND edges AS edge MATCH (v:Evidence {edge: edge}) "
+            f"WHERE {EVIDENCE_IN_WINDOW} RETURN count(DISTINCT v.doc_id) AS docs }} "
+            "RETURN pair[0], pair[1], pair[2], docs, substring(first, 0, 10)",
+            types=list(types), since=since, until=until, separator=EDGE_SEPARATOR)
         rows.sort(key=lambda r: r[:3])
         rows.sort(key=lambda r: r[4], reverse=True)
         rows.sort(key=lambda r: -r[3])
