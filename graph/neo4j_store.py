@@ -648,14 +648,20 @@ class Neo4jGraphStore:
         wanted = [t for t in (ENTITY_RELATION_TYPES if types is None else types)
                   if t in ENTITY_RELATION_TYPES]
 
+        # Each type's strongest on the server, so a window's thousands of routes are not
+        # all sent to be cut here; the strongest of all are among them.
+        strongest_first = ("" if limit is None else
+                           " ORDER BY size(dates) DESC, s.key, t.key, r.mode LIMIT $limit")
+
         def read(tx):
             relations = []
             for name in wanted:
                 relations += [
                     rel for rel in (_Relation(r) for r in tx.run(
                         f"MATCH (s:Entity)-[r:{relation_type(name)}]->(t:Entity)"
-                        f"{_where_seen(since, until)} {_edge_fields(since, until)}",
-                        since=since, until=until))
+                        f"{_where_seen(since, until)} {_edge_fields(since, until)}"
+                        f"{strongest_first}",
+                        since=since, until=until, limit=max(limit or 0, 0)))
                     if rel.weight]
             relations.sort(key=lambda rel: rel.order)
             if limit is not None and len(relations) > limit:  # the strongest, before evidence
