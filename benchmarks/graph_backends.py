@@ -185,8 +185,7 @@ def dashboard_queries(store: GraphStore, picks: dict) -> Iterator[tuple[str, Cal
     # the window, and (when that cut some) how many routes the window states in all.
     yield "map_routes", lambda: store.edges((ROUTE,), since=since, until=until,
                                             evidence_limit=20, limit=500)
-    yield "map_route_count", lambda: len(store.edges((ROUTE,), since=since, until=until,
-                                                     evidence_limit=0))
+    yield "map_route_count", lambda: store.edge_count((ROUTE,), since=since, until=until)
     # The Trends page's report without its themes (those are timed on their own).
     yield "trends_report", lambda: trends_report(store, None, since, until)
 

@@ -1080,6 +1080,16 @@ class EmbeddedGraphStore:
         return self._edges(f"e.type IN {IN_LIST}", (_json(wanted),), since, until,
                            evidence_limit, strongest=limit)
 
+    @_one_snapshot
+    def edge_count(self, types: tuple[str, ...] | None = None, since: str | None = None,
+                   until: str | None = None) -> int:
+        wanted = _json(ENTITY_RELATION_TYPES if types is None else types)
+        clause, params = _window("d.date", since, until)
+        # An edge is in the window when it has a day there; every stored edge has one.
+        return self._query(
+            f"SELECT count(*) FROM edges e WHERE e.type IN {IN_LIST} AND EXISTS ("
+            f"SELECT 1 FROM edge_days d WHERE d.edge_id = e.id{clause})", (wanted, *params))[0][0]
+
     # -- embedded extras (not part of GraphStore) ------------------------
     def trend_facts(self) -> EmbeddedTrendFacts:
         """What ``graph.trends.trends_report`` asks, answered with aggregates."""

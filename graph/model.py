@@ -270,3 +270,7 @@ class GraphStore(Protocol):
         the window desc, then type, source, target, mode), with their evidence in
         the window (the newest ``evidence_limit`` of it when given), ordered by
         (type, source, target, mode)."""
+
+    def edge_count(self, types: tuple[str, ...] | None = None, since: str | None = None,
+                   until: str | None = None) -> int:
+        """How many edges ``edges(types, since, until)`` gives, without reading them."""

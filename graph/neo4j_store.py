@@ -671,6 +671,19 @@ class Neo4jGraphStore:
 
         return self._run("edges", read)
 
+    def edge_count(self, types: tuple[str, ...] | None = None, since: str | None = None,
+                   until: str | None = None) -> int:
+        wanted = [t for t in (ENTITY_RELATION_TYPES if types is None else types)
+                  if t in ENTITY_RELATION_TYPES]
+
+        def read(tx):
+            return sum(tx.run(
+                f"MATCH (:Entity)-[r:{relation_type(name)}]->(:Entity)"
+                f"{_where_seen(since, until)} RETURN count(r)", since=since, until=until
+            ).single()[0] for name in wanted)
+
+        return self._run("edge count", read)
+
     def trend_facts(self):
         """The trends report's questions answered on the server (graph.trends.trend_facts)."""
         from graph.neo4j_trends import Neo4jTrendFacts

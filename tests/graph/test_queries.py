@@ -429,6 +429,18 @@ def test_edges_with_a_limit_are_the_strongest_in_the_window_in_edge_order(world:
             assert cut == [e for e in whole if e in strongest[:limit]]
 
 
+def test_edge_count_is_how_many_edges_the_same_question_gives(world: GraphStore):
+    windows = ((None, None), ("2024-03-01", None), (None, "2024-01-31"),
+               ("2024-02-01", "2024-03-15"), ("2030-01-01", None))
+    counts = set()
+    for types in (None, ("CO_OCCURS",), ("ROUTE", "OPERATES_IN"), ()):
+        for since, until in windows:
+            count = world.edge_count(types, since, until)
+            assert count == len(world.edges(types, since, until, evidence_limit=0))
+            counts.add(count)
+    assert len(counts) > 2  # the windows and types tell edges apart
+
+
 def test_edges_with_a_limit_rank_by_the_window_s_weight_not_the_all_time_one(
         world: GraphStore):
     # Mae Sot and Myawaddy, once in March, are named together three times in January.
