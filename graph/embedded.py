@@ -1121,18 +1121,11 @@ class EmbeddedTrendFacts:
         return self._query("SELECT min(day) FROM trend_days WHERE kind = 'documents'")[0][0]
 
     def day_counts(self, since: str, until: str) -> tuple[dict, dict]:
-        labels: dict[str, Counter] = defaultdict(Counter)
-        relations: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        for kind, key, day, n in self._query(
+        from graph.trends import day_counts_of
+
+        return day_counts_of(self._query(
             "SELECT kind, key, day, n FROM trend_days WHERE kind IN ('label', 'relation') "
-            "AND day >= ? AND day <= ?", (since, until)
-        ):
-            if kind == "label":
-                labels[key][day] += n
-            else:
-                type_, _, mode = key.partition("|")
-                relations[(type_, mode)][day] += n
-        return labels, relations
+            "AND day >= ? AND day <= ?", (since, until)))
 
     def entity_counts(self, start: str, split: str, until: str) -> dict[str, tuple[int, int]]:
         recent = dict(self._query(

@@ -40,7 +40,7 @@ from graph.neo4j_store import (
     edge_id,
     relation_type,
 )
-from graph.trends import UNNAMED_MODES, SourceDocument, relation_key
+from graph.trends import UNNAMED_MODES, SourceDocument, day_counts_of, relation_key
 from nlp.taxonomy import LOCATED_IN, ROUTE
 
 if TYPE_CHECKING:
@@ -79,19 +79,11 @@ class Neo4jTrendFacts:
         return rows[0][0] if rows else None
 
     def day_counts(self, since: str, until: str) -> tuple[dict[str, Counter], dict[tuple, Counter]]:
-        labels: dict[str, Counter] = defaultdict(Counter)
-        relations: dict[tuple, Counter] = defaultdict(Counter)
-        for kind, key, day, n in self._rows(
+        return day_counts_of(self._rows(
             "trends: mentions per label and relations per type and mode, per day",
             "MATCH (x:TrendDay) WHERE x.kind IN ['label', 'relation'] "
             "AND x.day >= $since AND x.day <= $until RETURN x.kind, x.key, x.day, x.n",
-            since=since, until=until):
-            if kind == "label":
-                labels[key][day] += n
-            else:
-                type_, _, mode = key.partition("|")
-                relations[(type_, mode)][day] += n
-        return labels, relations
+            since=since, until=until))
 
     def entity_counts(self, start: str, split: str, until: str) -> dict[str, tuple[int, int]]:
         # The entities of the recent period, then their baseline, from their days.

@@ -266,6 +266,21 @@ def _day_series(key: str, name: str, days: Counter, weeks: Sequence[str],
                   monthly=tuple(by_month.get(m, 0) for m in months))
 
 
+def day_counts_of(rows: Iterable[tuple[str, str, str, int]]
+                  ) -> tuple[dict[str, Counter], dict[tuple[str, str], Counter]]:
+    """Per-day rows (kind, key, day, n) of the derived trend days, 'label' keyed by label
+    and 'relation' by 'TYPE|mode', as (per label, per (type, mode)) day counts."""
+    labels: dict[str, Counter] = defaultdict(Counter)
+    relations: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for kind, key, day, n in rows:
+        if kind == "label":
+            labels[key][day] += n
+        else:
+            type_, _, mode = key.partition("|")
+            relations[(type_, mode)][day] += n
+    return labels, relations
+
+
 def entity_name(key: str) -> str:
     return split_key(key)[1]
 
