@@ -16,6 +16,18 @@ def map_spec(app) -> dict:
     return json.loads(chart.proto.spec)
 
 
+def open_map_on(batch, tmp_path, point_dashboard_at):
+    """The Map page over a store in ``tmp_path`` holding only ``batch``."""
+    from graph.embedded import EmbeddedGraphStore
+
+    from .conftest import open_app
+
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(batch)
+    point_dashboard_at(tmp_path)
+    return open_app(PAGE)
+
+
 def traces(app, name: str) -> list[dict]:
     return [t for t in map_spec(app)["data"] if t.get("name") == name]
 
@@ -107,30 +119,21 @@ HOSTILE_SENTENCE = "Moved <script>alert(3)</script> from *A* to [B](http://evil.
 
 
 def test_hostile_names_and_sentences_reach_the_map_escaped(tmp_path, point_dashboard_at):
-    from graph.embedded import EmbeddedGraphStore
     from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, MentionRow
 
-    from .conftest import open_app
-
     mae_sot = "LOCATION:Mae Sot"
-    store = EmbeddedGraphStore(tmp_path / "graph.sqlite")
-    try:
-        store.upsert(GraphBatch(
-            documents=(DocumentRow("h1", "<i>t</i>", "https://news.example/h1", "Wire",
-                                   "2026-10-01", True),),
-            entities=(EntityRow(HOSTILE_PLACE, "LOCATION", HOSTILE_PLACE.split(":", 1)[1],
-                                lat=16.5, lon=98.6),
-                      EntityRow(mae_sot, "LOCATION", "Mae Sot", lat=16.71, lon=98.57)),
-            mentions=(MentionRow("h1", HOSTILE_PLACE, 2, "2026-10-01"),
-                      MentionRow("h1", mae_sot, 1, "2026-10-01")),
-            evidence=(EvidenceRow("ROUTE", mae_sot, HOSTILE_PLACE, "land", (), "h1", 0,
-                                  HOSTILE_SENTENCE, "2026-10-01"),),
-            high_water_mark=1,
-        ))
-    finally:
-        store.close()
-    point_dashboard_at(tmp_path)
-    app = open_app(PAGE)
+    app = open_map_on(GraphBatch(
+        documents=(DocumentRow("h1", "<i>t</i>", "https://news.example/h1", "Wire",
+                               "2026-10-01", True),),
+        entities=(EntityRow(HOSTILE_PLACE, "LOCATION", HOSTILE_PLACE.split(":", 1)[1],
+                            lat=16.5, lon=98.6),
+                  EntityRow(mae_sot, "LOCATION", "Mae Sot", lat=16.71, lon=98.57)),
+        mentions=(MentionRow("h1", HOSTILE_PLACE, 2, "2026-10-01"),
+                  MentionRow("h1", mae_sot, 1, "2026-10-01")),
+        evidence=(EvidenceRow("ROUTE", mae_sot, HOSTILE_PLACE, "land", (), "h1", 0,
+                              HOSTILE_SENTENCE, "2026-10-01"),),
+        high_water_mark=1,
+    ), tmp_path, point_dashboard_at)
     assert no_exceptions(app)
     spec = json.dumps(map_spec(app)["data"])
     assert "<b>Ko</b>" not in spec and "<script>" not in spec
@@ -141,32 +144,23 @@ def test_hostile_names_and_sentences_reach_the_map_escaped(tmp_path, point_dashb
 
 def test_past_max_routes_the_strongest_are_read_and_the_caption_counts_the_rest(
         tmp_path, point_dashboard_at):
-    from graph.embedded import EmbeddedGraphStore
     from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, MentionRow
-
-    from .conftest import open_app
 
     # Twelve routes into Mae Sot from towns 0..11, route i stated i + 1 times.
     towns = [f"LOCATION:Town {i:02d}" for i in range(12)]
     mae_sot = "LOCATION:Mae Sot"
-    store = EmbeddedGraphStore(tmp_path / "graph.sqlite")
-    try:
-        store.upsert(GraphBatch(
-            documents=(DocumentRow("r1", "Routes", "https://news.example/r1", "Wire",
-                                   "2026-10-01", True),),
-            entities=(EntityRow(mae_sot, "LOCATION", "Mae Sot", lat=16.71, lon=98.57),
-                      *(EntityRow(k, "LOCATION", k.split(":", 1)[1], lat=10.0 + i, lon=100.0)
-                        for i, k in enumerate(towns))),
-            mentions=tuple(MentionRow("r1", k, 1, "2026-10-01") for k in (mae_sot, *towns)),
-            evidence=tuple(EvidenceRow("ROUTE", town, mae_sot, "land", (), "r1", 100 * i + n,
-                                       f"Moved from {town} to Mae Sot ({n}).", "2026-10-01")
-                           for i, town in enumerate(towns) for n in range(i + 1)),
-            high_water_mark=1,
-        ))
-    finally:
-        store.close()
-    point_dashboard_at(tmp_path)
-    app = open_app(PAGE)
+    app = open_map_on(GraphBatch(
+        documents=(DocumentRow("r1", "Routes", "https://news.example/r1", "Wire",
+                               "2026-10-01", True),),
+        entities=(EntityRow(mae_sot, "LOCATION", "Mae Sot", lat=16.71, lon=98.57),
+                  *(EntityRow(k, "LOCATION", k.split(":", 1)[1], lat=10.0 + i, lon=100.0)
+                    for i, k in enumerate(towns))),
+        mentions=tuple(MentionRow("r1", k, 1, "2026-10-01") for k in (mae_sot, *towns)),
+        evidence=tuple(EvidenceRow("ROUTE", town, mae_sot, "land", (), "r1", 100 * i + n,
+                                   f"Moved from {town} to Mae Sot ({n}).", "2026-10-01")
+                       for i, town in enumerate(towns) for n in range(i + 1)),
+        high_water_mark=1,
+    ), tmp_path, point_dashboard_at)
     assert no_exceptions(app)
     assert len(table_with(app, "origin", "destination")) == 12
     assert not any("routes stated" in c.value for c in app.caption)
