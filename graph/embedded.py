@@ -1109,7 +1109,6 @@ class EmbeddedTrendFacts:
     def __init__(self, store: EmbeddedGraphStore) -> None:
         self.store = store
         self._query = store._query
-        self._routes: dict[str, list[tuple[str, str, str, str]]] = {}
 
     def relevant_days(self, since: str | None, until: str | None) -> list[tuple[str, int]]:
         clause, params = _window("day", since, until)
@@ -1260,45 +1259,55 @@ class EmbeddedTrendFacts:
                     "AND v.date <= ?1) END FROM edges e WHERE e.type = ?2 AND e.first_seen <= ?1 "
                     "ORDER BY e.source, e.target, e.mode", (until, LOCATED_IN))]
 
-    def _named_routes(self, until: str) -> list[tuple[str, str, str, str]]:
-        """(source, target, mode, first seen) of every named-mode route up to ``until``,
-        read once per report: the mode-change questions all walk them."""
-        if until not in self._routes:
-            self._routes[until] = self._query(
-                "SELECT source, target, mode, first_seen FROM edges WHERE type = ? "
-                "AND first_seen <= ? AND mode NOT IN ('', 'unknown')", (ROUTE, until))
-        return self._routes[until]
-
     def route_ends(self, until: str) -> set[str]:
-        return {k for s, t, _, _ in self._named_routes(until) for k in (s, t)}
+        # Every route's ends, whatever its mode or date: a superset costs countries_of
+        # nothing (a place's country does not depend on its routes) and reads the
+        # (type, source, ...) index alone.
+        return {k for (k,) in self._query(
+            "SELECT source FROM edges WHERE type = ?1 UNION SELECT target FROM edges "
+            "WHERE type = ?1", (ROUTE,))}
 
     def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
                            ) -> tuple[list[Edge], set[tuple[str, str]]]:
         """Only the routes of pairs and corridors where a mode first reported in the window
-        follows another mode, found from per-mode first dates; a pair or corridor is
+        follows another mode, found from per-mode first dates in SQL; a pair or corridor is
         taken whole, so the report finds on it what it finds on all routes."""
-        routes = self._named_routes(until)
-        # A change needs a mode first seen in the window: only pairs with such a route and
-        # another mode, only corridors with such a mode, are taken.
-        modes = Counter((source, target) for source, target, _, _ in routes)
-        pairs = {(s, t) for s, t, _, first in routes if first >= since and modes[(s, t)] > 1}
+        named = "mode NOT IN ('', 'unknown')"
+        pairs = self._query(
+            f"SELECT DISTINCT n.source, n.target FROM edges n WHERE n.type = ?1 AND n.{named} "
+            "AND n.first_seen >= ?2 AND n.first_seen <= ?3 AND EXISTS (SELECT 1 FROM edges o "
+            f"  WHERE o.type = ?1 AND o.source = n.source AND o.target = n.target AND o.{named} "
+            "  AND o.mode != n.mode AND o.first_seen < n.first_seen)", (ROUTE, since, until))
+        # Per corridor and mode the first date, over routes placed at both ends.
+        places = "c(place, country) AS MATERIALIZED (SELECT key, value FROM json_each(?2))"
         firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        corridor_of = [(countries.get(s), countries.get(t)) for s, t, _, _ in routes]
-        for (origin, destination), (_, _, mode, first) in zip(corridor_of, routes, strict=True):
-            if origin is None or destination is None or origin == destination:
-                continue
-            by_mode = firsts[(origin, destination)]
-            if mode not in by_mode or first < by_mode[mode]:
-                by_mode[mode] = first
+        for origin, destination, mode, first in self._query(
+            f"WITH {places} SELECT a.country, b.country, e.mode, min(e.first_seen) "
+            "FROM c a JOIN edges e ON e.type = ?1 AND e.source = a.place "
+            "JOIN c b ON b.place = e.target "
+            f"WHERE e.{named} AND e.first_seen <= ?3 AND a.country != b.country "
+            "GROUP BY a.country, b.country, e.mode",
+            (ROUTE, json.dumps(countries), until)):
+            firsts[(origin, destination)][mode] = first
         corridors = {
             corridor for corridor, by_mode in firsts.items()
             if any(since <= first <= until and any(other < first for m, other in by_mode.items()
                                                    if m != mode)
                    for mode, first in by_mode.items())}
         return [Edge(type=ROUTE, source=s, target=t, mode=m, first_seen=f)
-                for s, t, m, f in sorted(
-                    route for route, corridor in zip(routes, corridor_of, strict=True)
-                    if (route[0], route[1]) in pairs or corridor in corridors)], corridors
+                for s, t, m, f in self._query(
+                    f"WITH {places}, k(origin, destination) AS (SELECT value ->> 0, value ->> 1 "
+                    "  FROM json_each(?4)), "
+                    "ends(source, target) AS (SELECT value ->> 0, value ->> 1 FROM json_each(?5) "
+                    "  UNION SELECT a.place, b.place FROM k JOIN c a ON a.country = k.origin "
+                    "  JOIN c b ON b.country = k.destination) "
+                    # CROSS JOIN: each pair looked up along the key index, not a scan.
+                    "SELECT e.source, e.target, e.mode, e.first_seen FROM ends "
+                    "CROSS JOIN edges e ON e.type = ?1 AND e.source = ends.source "
+                    f"AND e.target = ends.target WHERE e.{named} AND e.first_seen <= ?3 "
+                    "ORDER BY e.source, e.target, e.mode, e.first_seen",
+                    (ROUTE, json.dumps(countries), until, _json(sorted(corridors)),
+                     _json(pairs)))], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         return [Edge(type=t, source=s, target=g, mode=m, first_seen=f)
