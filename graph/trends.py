@@ -187,6 +187,7 @@ class TrendsReport:
     # All entities first seen; ``first_seen`` lists the settings.listed best documented of
     # each label.
     first_seen_count: int = 0
+    burst_count: int = 0  # all bursts; ``bursts`` lists the settings.listed strongest
 
     def to_dict(self) -> dict:
         """Plain dicts, lists, strings and numbers (``json.dumps`` takes it as is)."""
@@ -432,8 +433,12 @@ def _burst(tested: _Tested, recent_weeks: float, baseline_weeks: float, first_se
         recent_count=item.recent, baseline_count=item.baseline,
         recent_weeks=round(recent_weeks, 3), baseline_weeks=round(baseline_weeks, 3),
         expected=tested.expected, rate_ratio=tested.rate_ratio, p_value=p,
-        q_value=tested.q_value, score=-math.log10(max(p, 1e-300)), first_seen=first_seen,
+        q_value=tested.q_value, score=_score(p), first_seen=first_seen,
         document_count=item.recent, documents=tuple(newest[:DOCUMENTS_PER_ITEM]))
+
+
+def _score(p_value: float) -> float:
+    return -math.log10(max(p_value, 1e-300))
 
 
 def _ranked_bursts(bursts: Iterable[Burst]) -> list[Burst]:
@@ -822,15 +827,18 @@ def _counts(facts, since: str, until: str, documents: Counter, entities: Sequenc
 
 
 def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: str,
-            until: str) -> list[Burst]:
+            until: str) -> tuple[int, tuple[Burst, ...]]:
+    """(how many, the ``listed`` strongest)."""
     entity_counts = facts.entity_counts(baseline_since, recent_since, until)
     items = [CountedItem("entity", key, b, r) for key, (b, r) in sorted(entity_counts.items())]
     items += [CountedItem("relation", relation_key(e), b, r, edge=e)
               for e, b, r in facts.relation_counts(settings.relation_types, baseline_since,
                                                    recent_since, until)]
-    found, recent_weeks, baseline_weeks = tested_bursts(
+    bursting, recent_weeks, baseline_weeks = tested_bursts(
         items, baseline_since, until, recent_since, settings)
-    # Documents and first dates only for what bursts.
+    # Documents and first dates only for the strongest listed.
+    found = sorted(bursting, key=lambda t: (-_score(t.p_value), -t.rate_ratio, t.item.kind,
+                                          t.item.key))[:settings.listed]
     entity_keys = [t.item.key for t in found if t.item.kind == "entity"]
     first = facts.first_seen(entity_keys)
     documents = facts.entity_documents(entity_keys, recent_since, until, True,
@@ -850,7 +858,7 @@ def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: s
         else:
             bursts.append(_burst(tested, recent_weeks, baseline_weeks, item.edge.first_seen,
                                  edge_documents.get(item.key, [])))
-    return _ranked_bursts(bursts)
+    return len(bursting), tuple(_ranked_bursts(bursts))
 
 
 def _first_seen(facts, since: str, until: str, listed: int) -> tuple[int, list[FirstSeen]]:
@@ -910,13 +918,27 @@ def _mode_changes(facts, since: str, until: str, limit: int) -> tuple[int, list[
         for c in listed for new in [with_evidence(c.new)]]
 
 
-def trends_report(graph: GraphStore, documents=None, since: str | None = None,
-                  until: str | None = None, *, settings: TrendSettings | None = None,
-                  entities: Sequence[str] = (), entity_limit: int = ENTITY_SERIES,
-                  n_themes: int | None = None) -> TrendsReport:
-    """Counts, bursts, first-seen entities, new relations, route mode changes
-    and (when ``documents``, an ``ingest.store.DocumentStore``, is given) themes
-    for the relevant documents published in [since, until]."""
+@dataclass(frozen=True)
+class TrendWindow:
+    """The periods a report covers, resolved once and handed to each section, so a
+    page can work the sections out (and cache them) one at a time."""
+
+    since: str
+    until: str
+    recent_since: str  # first day of the recent period
+    baseline_since: str  # first day of the baseline
+    settings: TrendSettings
+    relevant_days: tuple[tuple[str, int], ...]  # (day, relevant documents) in the window
+
+    @property
+    def relevant_documents(self) -> int:
+        return sum(n for _, n in self.relevant_days)
+
+
+def trend_window(graph: GraphStore, since: str | None = None, until: str | None = None,
+                 settings: TrendSettings | None = None) -> TrendWindow:
+    """The window [since, until] (open ends: the oldest/newest relevant document), its
+    recent period (the last ``recent_weeks``) and the baseline before it."""
     settings = settings or TrendSettings()
     if settings.recent_weeks < 1:
         raise ConfigError(f"recent weeks {settings.recent_weeks}: must be at least 1")
@@ -924,56 +946,135 @@ def trends_report(graph: GraphStore, documents=None, since: str | None = None,
     facts = trend_facts(graph)
     days = facts.relevant_days(since, until)
     since, until = _resolve_window(since, until, [d for d, _ in days])
-    in_window = Counter({d: n for d, n in days if _in(d, since, until)})
     recent_start = max(date.fromisoformat(until) - timedelta(days=7 * settings.recent_weeks - 1),
                        date.fromisoformat(since))
-    recent_since = recent_start.isoformat()
-    baseline_since = _baseline_start(facts.oldest_relevant_day(), since, recent_start,
-                                     settings.baseline_weeks)
+    return TrendWindow(
+        since=since, until=until, recent_since=recent_start.isoformat(),
+        baseline_since=_baseline_start(facts.oldest_relevant_day(), since, recent_start,
+                                       settings.baseline_weeks),
+        settings=settings, relevant_days=tuple((d, n) for d, n in days if _in(d, since, until)))
 
-    bursts = _bursts(facts, settings, baseline_since, recent_since, until)
-    first_count, first = _first_seen(facts, since, until, settings.listed)
-    # Series for the emerging entities that lead their lists: at 100,000 documents the
-    # first-seen list alone ran to thousands, each series costing a read and a chart option.
-    emerging = ([b.key for b in bursts if b.kind == "entity"]
-                + [f.key for f in first])[:settings.listed]
-    counts = _counts(facts, since, until, in_window, [*entities, *emerging], entity_limit)
-    themes: tuple = ()
+
+@dataclass(frozen=True)
+class Listed:
+    """A section's items: how many there are in all, and those listed."""
+
+    count: int
+    items: tuple
+
+
+def burst_section(graph: GraphStore, window: TrendWindow) -> Listed:
+    """Entities and relations whose recent documents run well above their baseline:
+    the ``listed`` strongest, with their newest documents."""
+    return Listed(*_bursts(trend_facts(graph), window.settings, window.baseline_since,
+                           window.recent_since, window.until))
+
+
+def first_seen_section(graph: GraphStore, window: TrendWindow) -> Listed:
+    """Entities first mentioned in the window: the ``listed`` best documented per label."""
+    count, first = _first_seen(trend_facts(graph), window.since, window.until,
+                               window.settings.listed)
+    return Listed(count, tuple(first))
+
+
+def counts_section(graph: GraphStore, window: TrendWindow, entities: Sequence[str] = (),
+                   entity_limit: int = ENTITY_SERIES) -> TrendCounts:
+    """Weekly and monthly series: documents, labels, relation types, route modes, and
+    the ``entity_limit`` most mentioned entities plus ``entities``."""
+    return _counts(trend_facts(graph), window.since, window.until,
+                   Counter(dict(window.relevant_days)), entities, entity_limit)
+
+
+def emerging_entities(bursts: Listed, first_seen: Listed, settings: TrendSettings
+                      ) -> list[str]:
+    """The emerging entities whose series a report carries: those that lead the burst
+    and first-seen lists (at 100,000 documents the first-seen list alone ran to
+    thousands, each series costing a read and a chart option)."""
+    return ([b.key for b in bursts.items if b.kind == "entity"]
+            + [f.key for f in first_seen.items])[:settings.listed]
+
+
+def new_relation_section(graph: GraphStore, window: TrendWindow) -> Listed:
+    """Relations first reported in the window: the ``listed`` best documented."""
+    count, found = _new_relations(trend_facts(graph), window.settings.relation_types,
+                                  window.since, window.until, window.settings.listed)
+    return Listed(count, tuple(found))
+
+
+def mode_change_section(graph: GraphStore, window: TrendWindow) -> Listed:
+    """Routes and corridors that gained a mode in the window: the ``listed`` newest."""
+    count, found = _mode_changes(trend_facts(graph), window.since, window.until,
+                                 window.settings.listed)
+    return Listed(count, tuple(found))
+
+
+def theme_section(graph: GraphStore, window: TrendWindow, documents,
+                  n_themes: int | None = None) -> tuple:
+    """Topic clusters of the window's relevant documents (``documents``: an
+    ``ingest.store.DocumentStore`` holding their texts)."""
+    from graph.themes import themes_for_window
+
+    return tuple(themes_for_window(trend_facts(graph).window_documents(window.since,
+                                                                       window.until),
+                                   documents, n_themes=n_themes))
+
+
+def report_notes(window: TrendWindow, bursts: Listed, first_seen: Listed,
+                 new_relations: Listed, mode_changes: Listed, themes_left_out: bool
+                 ) -> tuple[str, ...]:
+    """What a reader should know about the window and about what is left out."""
+    settings = window.settings
     notes: list[str] = []
-    if documents is not None:
-        from graph.themes import themes_for_window
-
-        themes = tuple(themes_for_window(facts.window_documents(since, until), documents,
-                                         n_themes=n_themes))
-    else:
+    if themes_left_out:
         notes.append("themes left out: no document store given")
-    baseline_days = (recent_start - date.fromisoformat(baseline_since)).days
+    baseline_days = (date.fromisoformat(window.recent_since)
+                     - date.fromisoformat(window.baseline_since)).days
     if baseline_days <= 0:
         notes.append("no document before the recent period: bursts rest on the prior alone")
     elif baseline_days < 7 * settings.baseline_weeks:
-        notes.append(f"the baseline covers only {baseline_days} days (from {baseline_since}, "
-                     "where the data begins): treat bursts with care")
-    if baseline_since < since:
-        notes.append(f"the baseline reaches back before the window, to {baseline_since}")
-    new_count, new_relations = _new_relations(facts, settings.relation_types, since, until,
-                                              settings.listed)
-    change_count, mode_changes = _mode_changes(facts, since, until, settings.listed)
-    if first_count > len(first):
-        notes.append(f"{first_count} entities first seen: the {settings.listed} best "
+        notes.append(f"the baseline covers only {baseline_days} days (from "
+                     f"{window.baseline_since}, where the data begins): treat bursts with care")
+    if window.baseline_since < window.since:
+        notes.append(f"the baseline reaches back before the window, to {window.baseline_since}")
+    if bursts.count > len(bursts.items):
+        notes.append(f"{bursts.count} bursts: the {len(bursts.items)} strongest are listed")
+    if first_seen.count > len(first_seen.items):
+        notes.append(f"{first_seen.count} entities first seen: the {settings.listed} best "
                      "documented of each kind are listed")
-    if new_count > len(new_relations):
-        notes.append(f"{new_count} new relations: the {len(new_relations)} best documented "
-                     "are listed")
-    if change_count > len(mode_changes):
-        notes.append(f"{change_count} route mode changes: the {len(mode_changes)} newest "
-                     "are listed")
+    if new_relations.count > len(new_relations.items):
+        notes.append(f"{new_relations.count} new relations: the {len(new_relations.items)} "
+                     "best documented are listed")
+    if mode_changes.count > len(mode_changes.items):
+        notes.append(f"{mode_changes.count} route mode changes: the "
+                     f"{len(mode_changes.items)} newest are listed")
+    return tuple(notes)
+
+
+def trends_report(graph: GraphStore, documents=None, since: str | None = None,
+                  until: str | None = None, *, settings: TrendSettings | None = None,
+                  entities: Sequence[str] = (), entity_limit: int = ENTITY_SERIES,
+                  n_themes: int | None = None) -> TrendsReport:
+    """Counts, bursts, first-seen entities, new relations, route mode changes
+    and (when ``documents``, an ``ingest.store.DocumentStore``, is given) themes
+    for the relevant documents published in [since, until]: every section of
+    ``trend_window``'s window."""
+    window = trend_window(graph, since, until, settings)
+    bursts = burst_section(graph, window)
+    first = first_seen_section(graph, window)
+    counts = counts_section(graph, window,
+                            [*entities, *emerging_entities(bursts, first, window.settings)],
+                            entity_limit)
+    themes = () if documents is None else theme_section(graph, window, documents, n_themes)
+    new_relations = new_relation_section(graph, window)
+    mode_changes = mode_change_section(graph, window)
     return TrendsReport(
-        since=since, until=until, recent_since=recent_since, baseline_since=baseline_since,
-        settings=settings,
-        relevant_documents=sum(in_window.values()), counts=counts, bursts=tuple(bursts),
-        first_seen=tuple(first),
-        new_relations=tuple(new_relations), mode_changes=tuple(mode_changes),
-        themes=themes, notes=tuple(notes),
-        new_relation_count=new_count, mode_change_count=change_count,
-        first_seen_count=first_count,
+        since=window.since, until=window.until, recent_since=window.recent_since,
+        baseline_since=window.baseline_since, settings=window.settings,
+        relevant_documents=window.relevant_documents, counts=counts, bursts=bursts.items,
+        first_seen=first.items, new_relations=new_relations.items,
+        mode_changes=mode_changes.items, themes=themes,
+        notes=report_notes(window, bursts, first, new_relations, mode_changes,
+                           documents is None),
+        new_relation_count=new_relations.count, mode_change_count=mode_changes.count,
+        first_seen_count=first.count, burst_count=bursts.count,
     )

@@ -142,6 +142,17 @@ def test_listing_keeps_the_best_documented_first_seen_of_each_label_and_counts_t
     assert any(str(whole.first_seen_count) in note for note in fast.notes)
 
 
+def test_listing_keeps_the_strongest_bursts_and_counts_them_all(tmp_path):
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(build_corpus().batch())
+        fast, slow = both_reports(store, SINCE, UNTIL, listed=1)
+        whole, _ = both_reports(store, SINCE, UNTIL)
+    assert fast == slow
+    assert fast.burst_count == whole.burst_count == len(whole.bursts) > 1
+    assert fast.bursts == whole.bursts[:1]
+    assert any(f"{whole.burst_count} bursts" in note for note in fast.notes)
+
+
 def _trend_days(store: EmbeddedGraphStore) -> list[tuple]:
     """Every derived day table, whole."""
     return [
