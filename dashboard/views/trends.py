@@ -10,7 +10,21 @@ from dashboard.queries import DashboardData, dashboard_data_or_stop
 from dashboard.safe_text import escape_markdown, one_line, plotly_text, safe_url
 from dashboard.style import label_colour
 from dashboard.window import current_window, describe_window
-from graph.trends import Series, TrendCounts, TrendsReport, trends_report
+from graph.trends import (
+    Listed,
+    Series,
+    TrendCounts,
+    TrendWindow,
+    burst_section,
+    counts_section,
+    emerging_entities,
+    first_seen_section,
+    mode_change_section,
+    new_relation_section,
+    report_notes,
+    theme_section,
+    trend_window,
+)
 from ingest.errors import ScamtraceError
 from scamtrace.config import load_config
 
@@ -18,21 +32,54 @@ HOST_OF_URL = r"https?://(?:www\.)?([^/:?#]+)"
 WEEKLY, MONTHLY = "Per week", "Per month"
 
 
-@st.cache_data(show_spinner="Working out the trends…", max_entries=32)
-def _report(_data: DashboardData, identity: str, version: int, since: str | None,
-            until: str | None) -> TrendsReport:
-    """The report for one window at one data version (the high-water mark)."""
-    documents = None
-    config = load_config()
-    if config.documents_path.exists():  # themes need the texts; a graph-only setup has none
-        from ingest.store import DocumentStore
+# Each section is its own cached query, worked out in page order, so the page fills in
+# as they come and no single query holds it up (all keyed by the data version).
+@st.cache_data(show_spinner=False, max_entries=32)
+def _window(_data: DashboardData, identity: str, version: int, since: str | None,
+            until: str | None) -> TrendWindow:
+    return trend_window(_data.store, since, until)
 
-        documents = DocumentStore(config.documents_path)
-    try:
-        return trends_report(_data.store, documents, since, until)
-    finally:
-        if documents is not None:
-            documents.close()
+
+@st.cache_data(show_spinner="Testing for bursts…", max_entries=32)
+def _bursts(_data: DashboardData, identity: str, version: int, window: TrendWindow) -> Listed:
+    return burst_section(_data.store, window)
+
+
+@st.cache_data(show_spinner="Finding entities seen for the first time…", max_entries=32)
+def _first_seen(_data: DashboardData, identity: str, version: int, window: TrendWindow
+                ) -> Listed:
+    return first_seen_section(_data.store, window)
+
+
+@st.cache_data(show_spinner="Counting over time…", max_entries=32)
+def _counts(_data: DashboardData, identity: str, version: int, window: TrendWindow,
+            entities: tuple[str, ...]) -> TrendCounts:
+    return counts_section(_data.store, window, entities)
+
+
+@st.cache_data(show_spinner="Finding new relations…", max_entries=32)
+def _new_relations(_data: DashboardData, identity: str, version: int, window: TrendWindow
+                   ) -> Listed:
+    return new_relation_section(_data.store, window)
+
+
+@st.cache_data(show_spinner="Finding route mode changes…", max_entries=32)
+def _mode_changes(_data: DashboardData, identity: str, version: int, window: TrendWindow
+                  ) -> Listed:
+    return mode_change_section(_data.store, window)
+
+
+@st.cache_data(show_spinner="Finding themes…", max_entries=32)
+def _themes(_data: DashboardData, identity: str, version: int, window: TrendWindow
+            ) -> tuple | None:
+    """The window's themes; None in a graph-only set-up (no stored texts)."""
+    config = load_config()
+    if not config.documents_path.exists():
+        return None
+    from ingest.store import DocumentStore
+
+    with DocumentStore(config.documents_path) as documents:
+        return theme_section(_data.store, window, documents)
 
 
 def _over_time(series: list[Series], counts: TrendCounts, period: str, colours: bool
@@ -70,31 +117,32 @@ since, until = current_window(data.newest_date())
 st.title("Trends")
 st.caption(f"What is new or growing, {describe_window(since, until)}; relevant documents only.")
 try:
-    report = _report(data, data.identity, data.version, since, until)
+    window = _window(data, data.identity, data.version, since, until)
 except ScamtraceError as exc:
     st.error(f"Cannot work out the trends: {escape_markdown(str(exc))}")
     st.stop()
 
-if report.relevant_documents == 0:
+if window.relevant_documents == 0:
     st.info("No relevant document in this window. Widen the date window in the sidebar.",
             icon=":material/event_busy:")
     st.stop()
 
+settings = window.settings
 cols = st.columns(5)
-cols[0].metric("Relevant documents", report.relevant_documents)
-cols[1].metric("Bursts", len(report.bursts),
-               help=f"Mentions in the last {report.settings.recent_weeks} weeks (from "
-               f"{report.recent_since}) well above the item's own earlier rate: one-sided Poisson "
-               f"test, p ≤ {report.settings.max_p_value}, at least {report.settings.min_count} "
-               "documents.")
-cols[2].metric("First seen", report.first_seen_count,
+cols[0].metric("Relevant documents", window.relevant_documents)
+bursts = _bursts(data, data.identity, data.version, window)
+cols[1].metric("Bursts", bursts.count,
+               help=f"Mentions in the last {settings.recent_weeks} weeks (from "
+               f"{window.recent_since}) well above the item's own earlier rate: one-sided Poisson "
+               f"test, p ≤ {settings.max_p_value}, at least {settings.min_count} "
+               f"documents (the {settings.listed} strongest are listed).")
+first_seen = _first_seen(data, data.identity, data.version, window)
+cols[2].metric("First seen", first_seen.count,
                help="Entities whose first mention ever falls in the window (the "
-               f"{report.settings.listed} best documented of each kind are listed).")
-cols[3].metric("New relations", report.new_relation_count,
-               help="Links (other than co-occurrence) reported for the first time.")
-cols[4].metric("Route mode changes", report.mode_change_count,
-               help="A route, or the corridor between two countries, reported with a mode "
-               "(land, sea, air) it never had before.")
+               f"{settings.listed} best documented of each kind are listed).")
+new_relations_metric, mode_changes_metric = cols[3].empty(), cols[4].empty()
+counts = _counts(data, data.identity, data.version, window,
+                 tuple(emerging_entities(bursts, first_seen, settings)))
 
 st.subheader("Counts over time")
 period = st.segmented_control("Period", (WEEKLY, MONTHLY), default=MONTHLY,
@@ -102,17 +150,17 @@ period = st.segmented_control("Period", (WEEKLY, MONTHLY), default=MONTHLY,
 label_col, entity_col = st.columns(2)
 with label_col:
     st.caption("Entity mentions by label (one per document)")
-    st.plotly_chart(_over_time(list(report.counts.by_label), report.counts, period, True),
+    st.plotly_chart(_over_time(list(counts.by_label), counts, period, True),
                     key="trends-by-label")
 with entity_col:
-    series = {s.key: s for s in report.counts.by_entity}
-    emerging = [b.key for b in report.bursts if b.kind == "entity" and b.key in series]
+    series = {s.key: s for s in counts.by_entity}
+    emerging = [b.key for b in bursts.items if b.kind == "entity" and b.key in series]
     chosen = st.multiselect(
         "Entities", list(series), default=(emerging or list(series))[:4], key="trends-entities",
         format_func=lambda k: f"{one_line(series[k].name)} ({k.split(':', 1)[0]})",
     )
     if chosen:
-        st.plotly_chart(_over_time([series[k] for k in chosen], report.counts, period, False),
+        st.plotly_chart(_over_time([series[k] for k in chosen], counts, period, False),
                         key="trends-by-entity")
     else:
         st.caption("Pick entities to compare.")
@@ -124,13 +172,13 @@ rows = [
      "rate ratio": round(b.rate_ratio, 1), "recent": b.recent_count, "before": b.baseline_count,
      "first seen": b.first_seen, "documents": _titles(b.documents),
      "link": _first_link(b.documents)}
-    for b in report.bursts
+    for b in bursts.items
 ] + [
     {"kind": "first seen", "name": one_line(f.name), "label": f.label, "score": None,
      "p-value": None, "rate ratio": None, "recent": f.document_count, "before": 0,
      "first seen": f.first_seen, "documents": _titles(f.documents),
      "link": _first_link(f.documents)}
-    for f in report.first_seen
+    for f in first_seen.items
 ]
 if rows:
     st.dataframe(
@@ -142,17 +190,65 @@ else:
     st.caption("Nothing bursts or appears for the first time in this window.")
 
 
+new_relations = _new_relations(data, data.identity, data.version, window)
+new_relations_metric.metric("New relations", new_relations.count,
+                            help="Links (other than co-occurrence) reported for the first time.")
+mode_changes = _mode_changes(data, data.identity, data.version, window)
+mode_changes_metric.metric(
+    "Route mode changes", mode_changes.count,
+    help="A route, or the corridor between two countries, reported with a mode (land, sea, "
+    "air) it never had before.")
+
+relations_col, modes_col = st.columns([3, 2])
+with relations_col:
+    st.markdown("**New relations**")
+    if new_relations.items:
+        st.dataframe(pd.DataFrame([
+            {"relation": r.type, "source": one_line(r.source), "target": one_line(r.target),
+             "mode": ", ".join(m for m in r.modes if m), "first seen": r.first_seen,
+             "documents": _titles(r.documents),
+             "evidence": [one_line(d.sentence) for d in r.documents],
+             "link": _first_link(r.documents)}
+            for r in new_relations.items
+        ]), hide_index=True, key="trends-new-relations",
+            column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN,
+                           "evidence": st.column_config.ListColumn("Evidence", width="large")})
+        if new_relations.count > len(new_relations.items):
+            st.caption(f"The first {len(new_relations.items)} of {new_relations.count}; "
+                       "narrow the window to see the rest.")
+    else:
+        st.caption("No relation reported for the first time in this window.")
+with modes_col:
+    st.markdown("**Route mode changes**")
+    if mode_changes.items:
+        st.dataframe(pd.DataFrame([
+            {"route": f"{one_line(c.source)} → {one_line(c.target)}",
+             "kind": c.kind, "new mode": c.mode,
+             "before": ", ".join(c.previous_modes), "first seen": c.first_seen,
+             "documents": _titles(c.documents), "link": _first_link(c.documents)}
+            for c in mode_changes.items
+        ]), hide_index=True, key="trends-mode-changes",
+            column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN})
+        if mode_changes.count > len(mode_changes.items):
+            st.caption(f"The first {len(mode_changes.items)} of {mode_changes.count}.")
+    else:
+        st.caption("No route changed mode in this window.")
+    if counts.by_route_mode:
+        st.caption("Route reports by mode")
+        st.plotly_chart(_over_time(list(counts.by_route_mode), counts, period, False),
+                        key="trends-route-modes")
+
 # Every item's documents, each with its link and (for relations) the sentence.
 behind = {
-    **{f"burst:{b.key}": (f"Burst · {b.name} ({b.label})", b.documents) for b in report.bursts},
+    **{f"burst:{b.key}": (f"Burst · {b.name} ({b.label})", b.documents) for b in bursts.items},
     **{f"first:{f.key}": (f"First seen · {f.name} ({f.label})", f.documents)
-       for f in report.first_seen},
+       for f in first_seen.items},
     **{f"relation:{r.type}|{r.source}|{r.target}":
        (f"New relation · {r.source} {r.type} {r.target}", r.documents)
-       for r in report.new_relations},
+       for r in new_relations.items},
     **{f"mode:{c.source}|{c.target}|{c.mode}":
        (f"Mode change · {c.source} → {c.target} by {c.mode}", c.documents)
-       for c in report.mode_changes},
+       for c in mode_changes.items},
 }
 picked = st.selectbox("Documents behind an item", list(behind), index=None,
                       key="trends-item", placeholder="Pick an emerging item",
@@ -169,58 +265,20 @@ if picked is not None:
                        "link": st.column_config.LinkColumn("Source",
                                                            display_text=HOST_OF_URL)})
 
-relations_col, modes_col = st.columns([3, 2])
-with relations_col:
-    st.markdown("**New relations**")
-    if report.new_relations:
-        st.dataframe(pd.DataFrame([
-            {"relation": r.type, "source": one_line(r.source), "target": one_line(r.target),
-             "mode": ", ".join(m for m in r.modes if m), "first seen": r.first_seen,
-             "documents": _titles(r.documents),
-             "evidence": [one_line(d.sentence) for d in r.documents],
-             "link": _first_link(r.documents)}
-            for r in report.new_relations
-        ]), hide_index=True, key="trends-new-relations",
-            column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN,
-                           "evidence": st.column_config.ListColumn("Evidence", width="large")})
-        if report.new_relation_count > len(report.new_relations):
-            st.caption(f"The first {len(report.new_relations)} of {report.new_relation_count}; "
-                       "narrow the window to see the rest.")
-    else:
-        st.caption("No relation reported for the first time in this window.")
-with modes_col:
-    st.markdown("**Route mode changes**")
-    if report.mode_changes:
-        st.dataframe(pd.DataFrame([
-            {"route": f"{one_line(c.source)} → {one_line(c.target)}",
-             "kind": c.kind, "new mode": c.mode,
-             "before": ", ".join(c.previous_modes), "first seen": c.first_seen,
-             "documents": _titles(c.documents), "link": _first_link(c.documents)}
-            for c in report.mode_changes
-        ]), hide_index=True, key="trends-mode-changes",
-            column_config={"documents": DOCS_COLUMN, "link": LINK_COLUMN})
-        if report.mode_change_count > len(report.mode_changes):
-            st.caption(f"The first {len(report.mode_changes)} of {report.mode_change_count}.")
-    else:
-        st.caption("No route changed mode in this window.")
-    if report.counts.by_route_mode:
-        st.caption("Route reports by mode")
-        st.plotly_chart(_over_time(list(report.counts.by_route_mode), report.counts, period,
-                                   False), key="trends-route-modes")
-
 st.subheader("Themes")
-if not report.themes:
+themes = _themes(data, data.identity, data.version, window)
+if not themes:
     st.caption("Too few documents (or no stored texts) to find themes in this window.")
 else:
-    months = report.counts.months
-    first = report.themes[0]
+    months = counts.months
+    first = themes[0]
     if first.sampled:
         # Large windows are clustered on a sample: say so, since sizes count only the sample.
         st.caption(f"Themes found in {first.clustered:,} of the {first.of:,} relevant "
                    "documents in this window (a sample spread evenly over its weeks, less any "
                    "without a stored text); the documents per theme and per month count those.")
     figure = go.Figure()
-    for theme in report.themes:
+    for theme in themes:
         sizes = dict(theme.months)
         figure.add_trace(go.Bar(
             x=list(months), y=[sizes.get(m, 0) for m in months],
@@ -234,7 +292,7 @@ else:
     st.dataframe(pd.DataFrame([
         {"theme": t.number, "terms": list(t.terms), "documents": t.size,
          "representative": _titles(t.documents), "link": _first_link(t.documents)}
-        for t in report.themes
+        for t in themes
     ]), hide_index=True, key="trends-theme-table",
         column_config={"terms": st.column_config.ListColumn("Top terms", width="large"),
                        "representative": st.column_config.ListColumn(
@@ -242,15 +300,16 @@ else:
                        "link": LINK_COLUMN})
 
 with st.expander("How bursts are scored"):
-    s = report.settings
+    s = settings
     st.markdown(
         f"Every count is documents. The recent period is the last {s.recent_weeks} weeks of the "
-        f"window (from {report.recent_since}); the baseline runs from {report.baseline_since} "
+        f"window (from {window.recent_since}); the baseline runs from {window.baseline_since} "
         f"up to it (at least {s.baseline_weeks} weeks where the data allows). "
         f"The baseline rate is smoothed, (documents + {s.prior_count}) / (weeks + "
         f"{s.prior_weeks}), so an item never seen before has a small expected rate. The p-value "
         "is the chance of at least the recent count under a Poisson law at that rate; the score "
         "is −log10(p); q-values (Benjamini–Hochberg) are in the JSON export "
         "(`scamtrace trends --json`).")
-    for note in report.notes:
+    for note in report_notes(window, bursts, first_seen, new_relations, mode_changes,
+                             themes is None):
         st.caption(escape_markdown(note))

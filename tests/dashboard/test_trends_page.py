@@ -39,9 +39,10 @@ def test_trends_page_counts_match_the_report(sample_app, sample_store):
     expected = trends_report(sample_store, None, SINCE, UNTIL)
     shown = {m.label: int(m.value) for m in app.metric}
     assert shown["Relevant documents"] == expected.relevant_documents
-    assert shown["Bursts"] == len(expected.bursts)
-    assert shown["First seen"] == len(expected.first_seen)
-    assert shown["New relations"] == len(expected.new_relations)
+    assert shown["Bursts"] == expected.burst_count
+    assert shown["First seen"] == expected.first_seen_count
+    assert shown["New relations"] == expected.new_relation_count
+    assert shown["Route mode changes"] == expected.mode_change_count
 
 
 def test_emerging_table_lists_golden_lotus_park_with_its_documents_and_links(sample_app):
