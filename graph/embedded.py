@@ -99,6 +99,7 @@ Query semantics (the reference the Neo4j backend matches, result for result):
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sqlite3
 import threading
@@ -275,6 +276,25 @@ IN_LIST = "(SELECT value FROM json_each(?))"  # one JSON array parameter, any le
 _GRAPHS: OrderedDict[tuple[str, int], nx.Graph] = OrderedDict()
 _GRAPHS_LOCK = threading.Lock()
 _GRAPHS_KEPT = 4
+FREEZE_FROM_EDGES = 50_000  # analysis graphs from this size are kept out of gc's walks
+
+
+def _evict_graphs(newest: nx.Graph) -> None:
+    """Keep the newest ``_GRAPHS_KEPT`` analysis graphs. When the newest is large, move
+    every live object (its ~750,000 at 100,000 documents among them) out of the cyclic
+    collector's reach: otherwise each full collection walks them all, and queries that
+    allocate a lot (the trends sections) paid 100-300 ms at random. Frozen objects
+    freed by reference counting go as usual; cycles among evicted ones are collected
+    here, once per graph built."""
+    frozen, large = gc.get_freeze_count() > 0, newest.number_of_edges() >= FREEZE_FROM_EDGES
+    if frozen or large:
+        gc.unfreeze()
+    while len(_GRAPHS) > _GRAPHS_KEPT:
+        _GRAPHS.popitem(last=False)
+    if frozen or large:
+        gc.collect()
+    if large:
+        gc.freeze()
 
 
 def _json(values: Iterable) -> str:
@@ -875,8 +895,7 @@ class EmbeddedGraphStore:
             nodes, ((RelationSummary(t, s, g, m, w), dates[i]) for i, t, s, g, m, w in edges))
         with _GRAPHS_LOCK:
             _GRAPHS[cache_key] = G
-            while len(_GRAPHS) > _GRAPHS_KEPT:
-                _GRAPHS.popitem(last=False)
+            _evict_graphs(G)
         return G
 
     @_one_snapshot

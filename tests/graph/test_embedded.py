@@ -3,15 +3,18 @@ batches, and an analysis graph built once per data version."""
 
 from __future__ import annotations
 
+import gc
 import re
 import sqlite3
 import threading
 import time
+import weakref
 from dataclasses import replace
 
 import pytest
 from graph_world import CAMBODIA, D4, MAE_SOT, MYANMAR, S_CROSS, WORLD, doc, ev, mention
 
+import graph.embedded
 from graph.embedded import EmbeddedGraphStore
 from graph.model import GraphBatch
 from ingest.errors import StoreError
@@ -113,6 +116,26 @@ def test_analysis_graph_is_built_once_per_data_version(store, tmp_path):
     assert store._analysis_graph() is not first  # the write is seen through the other object
     assert store.shortest_path(MAE_SOT, CAMBODIA) == []
     reopened.close()
+
+
+def test_large_analysis_graph_is_kept_out_of_gc_walks_and_an_evicted_one_is_freed(
+        store, monkeypatch):
+    # Every graph counts as large here; the world's graphs hold reference cycles (networkx
+    # caches views that point back at the graph), so only a collection frees them.
+    monkeypatch.setattr(graph.embedded, "FREEZE_FROM_EDGES", 0)
+    monkeypatch.setattr(graph.embedded, "_GRAPHS_KEPT", 1)
+    try:
+        first = store._analysis_graph()
+        assert len(first.edges) >= 1  # a view networkx caches on the graph: a cycle
+        assert gc.get_freeze_count() > first.number_of_nodes() + first.number_of_edges()
+        gone = weakref.ref(first)
+        del first
+        store.upsert(GraphBatch(documents=(doc(D4, "Changed", "Frontier"),)))
+        second = store._analysis_graph()  # evicts the first, collects, freezes again
+        assert gone() is None
+        assert gc.get_freeze_count() > second.number_of_nodes()
+    finally:
+        gc.unfreeze()
 
 
 def test_second_connection_sees_committed_batches(store):
