@@ -39,7 +39,16 @@ from pathlib import Path
 from graph.batch import normalise_batch
 from graph.embedded import EmbeddedGraphStore
 from graph.model import DocumentRow, EntityRow, EvidenceRow, GraphBatch, GraphStore, MentionRow
-from graph.trends import trends_report
+from graph.trends import (
+    burst_section,
+    counts_section,
+    emerging_entities,
+    first_seen_section,
+    mode_change_section,
+    new_relation_section,
+    trend_window,
+    trends_report,
+)
 from ingest.errors import StoreError
 from nlp.taxonomy import (
     CO_OCCURS,
@@ -186,7 +195,17 @@ def dashboard_queries(store: GraphStore, picks: dict) -> Iterator[tuple[str, Cal
     yield "map_routes", lambda: store.edges((ROUTE,), since=since, until=until,
                                             evidence_limit=20, limit=500)
     yield "map_route_count", lambda: store.edge_count((ROUTE,), since=since, until=until)
-    # The Trends page's report without its themes (those are timed on their own).
+    # The Trends page: each section as the page asks for it (the window resolved once),
+    # then the whole report without its themes (the CLI and briefing; themes timed apart).
+    window = trend_window(store, since, until)
+    emerging = tuple(emerging_entities(burst_section(store, window),
+                                       first_seen_section(store, window), window.settings))
+    yield "trend_window", lambda: trend_window(store, since, until)
+    yield "trend_bursts", lambda: burst_section(store, window)
+    yield "trend_first_seen", lambda: first_seen_section(store, window)
+    yield "trend_counts", lambda: counts_section(store, window, emerging)
+    yield "trend_new_relations", lambda: new_relation_section(store, window)
+    yield "trend_mode_changes", lambda: mode_change_section(store, window)
     yield "trends_report", lambda: trends_report(store, None, since, until)
 
 
@@ -287,11 +306,11 @@ def main() -> None:
             store.close()
 
     names = list(figures)
-    print(f"\n{'':16}" + "".join(f"{n:>24}" for n in names))
-    print(f"{'load rel/s':16}" + "".join(
+    print(f"\n{'':20}" + "".join(f"{n:>24}" for n in names))
+    print(f"{'load rel/s':20}" + "".join(
         f"{figures[n]['load'].get('relations_per_s', 0):>24,.0f}" for n in names))
     for query in [q for q in figures[names[0]] if q != "load"]:
-        print(f"{query:16}" + "".join(
+        print(f"{query:20}" + "".join(
             f"{figures[n][query]['p50_ms']:>11.1f} /{figures[n][query]['p95_ms']:>8.1f} ms"
             f"  (cpu {figures[n][query]['cpu_p50_ms']:.1f} / {figures[n][query]['cpu_p95_ms']:.1f})"
             for n in names))

@@ -153,9 +153,9 @@ def main() -> None:
     what = args.home if args.home is not None else f"{n:,} articles"
     print(f"\n{what}, {args.window_days}-day window, p50 / p95 in ms, wall (CPU of this "
           f"process) ({rounds} rounds; trends and themes {trend_rounds})")
-    print(f"{'':16}" + "".join(f"{name:>40}" for name in names))
+    print(f"{'':20}" + "".join(f"{name:>40}" for name in names))
     for query in queries:
-        print(f"{query:16}" + "".join(
+        print(f"{query:20}" + "".join(
             f"{figures[name][query]['p50_ms']:>11.1f} /{figures[name][query]['p95_ms']:>8.1f} "
             f"({figures[name][query]['cpu_p50_ms']:.1f} / {figures[name][query]['cpu_p95_ms']:.1f})"
             for name in names))
