@@ -359,7 +359,7 @@ def poisson_burst_p_value(recent_count: int, baseline_count: int, recent_weeks: 
     return p_value, expected, ratio
 
 
-def _benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+def _benjamini_hochberg(p_values: Sequence[float] | np.ndarray) -> list[float]:
     p = np.asarray(p_values, dtype=float)
     if not len(p):
         return []
@@ -393,40 +393,38 @@ class CountedItem:
 
 @dataclass(frozen=True)
 class _Tested:
-    item: CountedItem
+    index: int  # into the counts tested
     p_value: float
     expected: float
     rate_ratio: float
     q_value: float
 
 
-def tested_bursts(items: Sequence[CountedItem], since: str, until: str, recent_since: str,
+def tested_bursts(counts: Sequence[tuple[int, int]], since: str, until: str, recent_since: str,
                   settings: TrendSettings) -> tuple[list[_Tested], float, float]:
-    """The items that burst (p-values over all items with a recent document,
-    q-values over them all), and the recent and baseline lengths in weeks."""
+    """Of (baseline, recent) document counts, those that burst (p-values over all
+    counts with a recent document, q-values over them all), and the recent and
+    baseline lengths in weeks. Arrays throughout: thousands are tested, few burst."""
     recent_days = (date.fromisoformat(until) - date.fromisoformat(recent_since)).days + 1
     baseline_days = (date.fromisoformat(recent_since) - date.fromisoformat(since)).days
     recent_weeks, baseline_weeks = recent_days / 7, max(baseline_days, 0) / 7
-    counted = [item for item in items if item.recent > 0]
-    # One vectorised upper tail for all items (the same figures as poisson_burst_p_value).
-    recent = np.array([item.recent for item in counted], dtype=float)
-    rate = ((np.array([item.baseline for item in counted], dtype=float) + settings.prior_count)
-            / (baseline_weeks + settings.prior_weeks))
+    table = np.asarray(counts, dtype=float).reshape(-1, 2)
+    counted = np.flatnonzero(table[:, 1] > 0)
+    recent = table[counted, 1]
+    # One vectorised upper tail for all (the same figures as poisson_burst_p_value).
+    rate = (table[counted, 0] + settings.prior_count) / (baseline_weeks + settings.prior_weeks)
     expected = rate * recent_weeks
-    p_values = poisson.sf(recent - 1, expected) if counted else np.array([])
-    q_values = _benjamini_hochberg([float(p) for p in p_values])
-    found = []
-    for i, item in enumerate(counted):
-        p = float(p_values[i])
-        if item.recent >= settings.min_count and p <= settings.max_p_value:
-            ratio = (item.recent / recent_weeks) / float(rate[i])
-            found.append(_Tested(item, p, float(expected[i]), ratio, q_values[i]))
-    return found, recent_weeks, baseline_weeks
+    p_values = poisson.sf(recent - 1, expected) if len(counted) else np.array([])
+    q_values = _benjamini_hochberg(p_values)
+    hits = np.flatnonzero((recent >= settings.min_count) & (p_values <= settings.max_p_value))
+    return [_Tested(int(counted[i]), float(p_values[i]), float(expected[i]),
+                    (float(recent[i]) / recent_weeks) / float(rate[i]), q_values[i])
+            for i in hits], recent_weeks, baseline_weeks
 
 
-def _burst(tested: _Tested, recent_weeks: float, baseline_weeks: float, first_seen: str,
-           recent_documents: Iterable[SourceDocument]) -> Burst:
-    item, p = tested.item, tested.p_value
+def _burst(item: CountedItem, tested: _Tested, recent_weeks: float, baseline_weeks: float,
+           first_seen: str, recent_documents: Iterable[SourceDocument]) -> Burst:
+    p = tested.p_value
     newest = sorted(recent_documents, key=lambda d: (d.date, d.id), reverse=True)
     return Burst(
         kind=item.kind, key=item.key, label=item.label, name=item.name,
@@ -829,35 +827,42 @@ def _counts(facts, since: str, until: str, documents: Counter, entities: Sequenc
 def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: str,
             until: str) -> tuple[int, tuple[Burst, ...]]:
     """(how many, the ``listed`` strongest)."""
-    entity_counts = facts.entity_counts(baseline_since, recent_since, until)
-    items = [CountedItem("entity", key, b, r) for key, (b, r) in sorted(entity_counts.items())]
-    items += [CountedItem("relation", relation_key(e), b, r, edge=e)
-              for e, b, r in facts.relation_counts(settings.relation_types, baseline_since,
-                                                   recent_since, until)]
+    entities = sorted(facts.entity_counts(baseline_since, recent_since, until).items())
+    relations = facts.relation_counts(settings.relation_types, baseline_since, recent_since,
+                                      until)
     bursting, recent_weeks, baseline_weeks = tested_bursts(
-        items, baseline_since, until, recent_since, settings)
+        [counts for _, counts in entities] + [(b, r) for _, b, r in relations],
+        baseline_since, until, recent_since, settings)
+
+    def item_of(index: int) -> CountedItem:  # items only for the few that burst
+        if index < len(entities):
+            key, (baseline, recent) = entities[index]
+            return CountedItem("entity", key, baseline, recent)
+        edge, baseline, recent = relations[index - len(entities)]
+        return CountedItem("relation", relation_key(edge), baseline, recent, edge=edge)
+
     # Documents and first dates only for the strongest listed.
-    found = sorted(bursting, key=lambda t: (-_score(t.p_value), -t.rate_ratio, t.item.kind,
-                                          t.item.key))[:settings.listed]
-    entity_keys = [t.item.key for t in found if t.item.kind == "entity"]
+    found = sorted(((item_of(t.index), t) for t in bursting),
+                   key=lambda found: (-_score(found[1].p_value), -found[1].rate_ratio,
+                                      found[0].kind, found[0].key))[:settings.listed]
+    entity_keys = [item.key for item, _ in found if item.kind == "entity"]
     first = facts.first_seen(entity_keys)
     documents = facts.entity_documents(entity_keys, recent_since, until, True,
                                        DOCUMENTS_PER_ITEM)
     # A document's evidence all bears its date, so its documents in the recent weeks are
     # those a relation counts there; only the newest few are read, not all its evidence.
     edge_documents = facts.edge_documents(
-        [t.item.edge for t in found if t.item.edge is not None], recent_since, until,
+        [item.edge for item, _ in found if item.edge is not None], recent_since, until,
         DOCUMENTS_PER_ITEM)
     bursts = []
-    for tested in found:
-        item = tested.item
+    for item, tested in found:
         if item.kind == "entity":
             docs = documents.get(item.key, (0, []))[1]
-            bursts.append(_burst(tested, recent_weeks, baseline_weeks, first.get(item.key, ""),
-                                 docs))
+            bursts.append(_burst(item, tested, recent_weeks, baseline_weeks,
+                                 first.get(item.key, ""), docs))
         else:
-            bursts.append(_burst(tested, recent_weeks, baseline_weeks, item.edge.first_seen,
-                                 edge_documents.get(item.key, [])))
+            bursts.append(_burst(item, tested, recent_weeks, baseline_weeks,
+                                 item.edge.first_seen, edge_documents.get(item.key, [])))
     return len(bursting), tuple(_ranked_bursts(bursts))
 
 
