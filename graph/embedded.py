@@ -1279,12 +1279,11 @@ class EmbeddedTrendFacts:
                     "ORDER BY e.source, e.target, e.mode", (until, LOCATED_IN))]
 
     def route_ends(self, until: str) -> set[str]:
-        # Every route's ends, whatever its mode or date: a superset costs countries_of
-        # nothing (a place's country does not depend on its routes) and reads the
-        # (type, source, ...) index alone.
+        named = "mode NOT IN ('', 'unknown')"
         return {k for (k,) in self._query(
-            "SELECT source FROM edges WHERE type = ?1 UNION SELECT target FROM edges "
-            "WHERE type = ?1", (ROUTE,))}
+            f"SELECT source FROM edges WHERE type = ?1 AND first_seen <= ?2 AND {named} "
+            f"UNION SELECT target FROM edges WHERE type = ?1 AND first_seen <= ?2 AND {named}",
+            (ROUTE, until))}
 
     def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
                            ) -> tuple[list[Edge], set[tuple[str, str]]]:
@@ -1362,10 +1361,13 @@ class EmbeddedTrendFacts:
             (since, until, _json(types), limit))
         return (rows[0][0] if rows else 0), [tuple(r[1:]) for r in rows]
 
-    def window_documents(self, since: str, until: str) -> list[DocumentSummary]:
+    def window_dates(self, since: str, until: str) -> list[tuple[str, str]]:
+        return self._query("SELECT id, published FROM documents WHERE relevant = 1 "
+                           "AND published >= ? AND published <= ?", (since, until))
+
+    def summaries(self, ids: Iterable[str]) -> list[DocumentSummary]:
         return [DocumentSummary(id=i, title=t, url=u, source=s, published=p, relevant=bool(r),
                                 language=lang)
                 for i, t, u, s, p, r, lang in self._query(
-                    f"SELECT {EmbeddedGraphStore._DOC_COLUMNS} FROM documents d "
-                    "WHERE d.relevant = 1 AND d.published >= ? AND d.published <= ? "
-                    "ORDER BY d.published DESC, d.id", (since, until))]
+                    f"SELECT {EmbeddedGraphStore._DOC_COLUMNS} FROM json_each(?) j "
+                    "JOIN documents d ON d.id = j.value ORDER BY j.key", (_json(ids),))]

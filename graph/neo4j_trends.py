@@ -33,7 +33,6 @@ from graph.neo4j_store import (
     DOC_FIELDS,
     EDGE_SEPARATOR,
     _complete,
-    _desc,
     _edge_fields,
     _Relation,
     _window,
@@ -358,16 +357,19 @@ class Neo4jTrendFacts:
         rows.sort(key=lambda r: -r[3])
         return len(rows), [tuple(r[:3]) for r in rows[:limit]]
 
-    def window_documents(self, since: str, until: str) -> list[DocumentSummary]:
-        """Relevant documents of the window, newest first; without their entities
-        (the themes read only the documents), as the embedded store gives them."""
-        rows = self._rows("trends: window documents",
-                          f"MATCH (d:Document) WHERE {IN_WINDOW} RETURN {DOC_FIELDS}",
-                          since=since, until=until)
-        rows.sort(key=lambda r: (_desc(r[4]), r[0]))
+    def window_dates(self, since: str, until: str) -> list[tuple[str, str]]:
+        """(id, published) of each relevant document of the window."""
+        return [(i, p) for i, p in self._rows(
+            "trends: window dates", f"MATCH (d:Document) WHERE {IN_WINDOW} "
+            "RETURN d.id, d.published", since=since, until=until)]
+
+    def summaries(self, ids: Iterable[str]) -> list[DocumentSummary]:
+        """These documents, in the order of ``ids``; without their entities."""
+        rows = self._rows("trends: document summaries",
+                          f"UNWIND $ids AS id MATCH (d:Document {{id: id}}) RETURN {DOC_FIELDS}",
+                          ids=list(ids))
         return [DocumentSummary(id=i, title=t, url=u, source=s, published=p, relevant=bool(r),
                                 language=lang) for i, t, u, s, p, r, lang in rows]
-
 
 def _order(edge: Edge) -> tuple[str, str, str, str]:
     return (edge.type, edge.source, edge.target, edge.mode)

@@ -112,19 +112,18 @@ def _week(day: str) -> str:
     return f"{year:04d}-W{week:02d}"
 
 
-def window_sample(summaries: Iterable[DocumentSummary],
-                  size: int = SAMPLE_SIZE) -> list[DocumentSummary]:
-    """At most ``size`` of ``summaries`` (one per id), sorted by id and the
-    same whatever their order. Each week of publication gets its share of the
-    sample (largest remainders, ties to the earlier week), so the months of a
-    window keep their proportions; within a week the documents with the
-    smallest stable hash of their id are taken."""
-    unique = {s.id: s for s in summaries}
+def sample_ids(dated: Iterable[tuple[str, str]], size: int = SAMPLE_SIZE) -> list[str]:
+    """Of (document id, published) pairs, at most ``size`` ids (each once), sorted
+    and the same whatever the pairs' order. Each week of publication gets its share
+    of the sample (largest remainders, ties to the earlier week), so the months of a
+    window keep their proportions; within a week the documents with the smallest
+    stable hash of their id are taken."""
+    unique = dict(dated)
     if len(unique) <= size:
-        return sorted(unique.values(), key=lambda s: s.id)
-    weeks: dict[str, list[DocumentSummary]] = defaultdict(list)
-    for s in unique.values():
-        weeks[_week(s.published[:10])].append(s)
+        return sorted(unique)
+    weeks: dict[str, list[str]] = defaultdict(list)
+    for doc_id, published in unique.items():
+        weeks[_week(published[:10])].append(doc_id)
     keys = sorted(weeks)
     shares = {k: size * len(weeks[k]) / len(unique) for k in keys}
     quota = {k: math.floor(shares[k]) for k in keys}
@@ -134,9 +133,17 @@ def window_sample(summaries: Iterable[DocumentSummary],
         quota[k] += 1
     chosen = []
     for k in keys:
-        ranked = sorted(weeks[k], key=lambda s: (_stable_hash(s.id), s.id))
-        chosen.extend(ranked[:quota[k]])
-    return sorted(chosen, key=lambda s: s.id)
+        chosen.extend(sorted(weeks[k], key=lambda i: (_stable_hash(i), i))[:quota[k]])
+    return sorted(chosen)
+
+
+def window_sample(summaries: Iterable[DocumentSummary],
+                  size: int = SAMPLE_SIZE) -> list[DocumentSummary]:
+    """:func:`sample_ids` of these documents: at most ``size`` (one per id), sorted by
+    id."""
+    unique = {s.id: s for s in summaries}
+    return [unique[i] for i in sample_ids(((s.id, s.published) for s in unique.values()),
+                                          size)]
 
 
 def _terms(text: str, stop_words: frozenset[str]) -> list[str]:
@@ -254,8 +261,14 @@ def themes_for_window(summaries: Sequence[DocumentSummary], document_store,
     those of :func:`window_sample`, and only its texts are read; each theme's
     ``clustered`` and ``of`` say how many documents were clustered, of how many
     in the window."""
-    window = len({s.id for s in summaries})
-    sample = window_sample(summaries, sample_size)
+    return themes_of_sample(window_sample(summaries, sample_size),
+                            len({s.id for s in summaries}), document_store, n_themes)
+
+
+def themes_of_sample(sample: Sequence[DocumentSummary], of: int, document_store,
+                     n_themes: int | None = None) -> list[Theme]:
+    """Themes of a window's sample (:func:`sample_ids`) of ``of`` documents, their texts
+    read from ``document_store``."""
     texts = document_store.get_many(s.id for s in sample)
     inputs = [ThemeInput(summary=s, text=texts[s.id].text) for s in sample if s.id in texts]
-    return [replace(t, of=window) for t in find_themes(inputs, n_themes=n_themes)]
+    return [replace(t, of=of) for t in find_themes(inputs, n_themes=n_themes)]

@@ -785,8 +785,15 @@ class ProtocolTrendFacts:
         found = find_new_relations(self._edges(until), since, until, types)
         return len(found), [(r.type, r.source, r.target) for r in found[:limit]]
 
-    def window_documents(self, since: str, until: str) -> list[DocumentSummary]:
-        return self._documents(since, until)
+    def window_dates(self, since: str, until: str) -> list[tuple[str, str]]:
+        """(id, published) of each relevant document of the window."""
+        return [(d.id, d.published) for d in self._documents(since, until)]
+
+    def summaries(self, ids: Iterable[str]) -> list[DocumentSummary]:
+        """These documents (of windows read before), in the order of ``ids``; without
+        their entities (the themes read only the documents), as the stores give them."""
+        known = {d.id: d for docs in self._docs.values() for d in docs}
+        return [replace(known[i], entities=()) for i in ids if i in known]
 
 
 def trend_facts(graph: GraphStore):
@@ -1017,11 +1024,13 @@ def theme_section(graph: GraphStore, window: TrendWindow, documents,
                   n_themes: int | None = None) -> tuple:
     """Topic clusters of the window's relevant documents (``documents``: an
     ``ingest.store.DocumentStore`` holding their texts)."""
-    from graph.themes import themes_for_window
+    from graph.themes import sample_ids, themes_of_sample
 
-    return tuple(themes_for_window(trend_facts(graph).window_documents(window.since,
-                                                                       window.until),
-                                   documents, n_themes=n_themes))
+    # Dates for all, summaries for the sample only: a quarter holds ~20,000 documents.
+    facts = trend_facts(graph)
+    dated = facts.window_dates(window.since, window.until)
+    sample = facts.summaries(sample_ids(dated))
+    return tuple(themes_of_sample(sample, len(dated), documents, n_themes=n_themes))
 
 
 def report_notes(window: TrendWindow, bursts: Listed, first_seen: Listed,

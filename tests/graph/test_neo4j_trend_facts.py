@@ -153,7 +153,8 @@ def answers(facts, types: tuple[str, ...], start: str, split: str, until: str) -
         "pairs": [(_identity(e), e.first_seen) for e in facts.pair_edges(
             [(e.type, e.source, e.target) for e in routes], until)],
         "new_pairs": [facts.new_relation_pairs(types, start, until, n) for n in (1, 200)],
-        "window": [(d.id, d.published) for d in facts.window_documents(start, until)],
+        "window": sorted(facts.window_dates(start, until)),
+        "summaries": facts.summaries(sorted(i for i, _ in facts.window_dates(start, until))),
     }
 
 

@@ -153,6 +153,18 @@ def test_listing_keeps_the_strongest_bursts_and_counts_them_all(tmp_path):
     assert any(f"{whole.burst_count} bursts" in note for note in fast.notes)
 
 
+@pytest.mark.parametrize("window", [(SINCE, UNTIL), (day(8, 0), UNTIL), (day(3, 2), day(7, 4))])
+def test_theme_sample_is_read_as_the_protocol_reads_it(tmp_path, window):
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(build_corpus().batch())
+        fast, slow = store.trend_facts(), ProtocolTrendFacts(_ProtocolOnly(store))
+        dated = fast.window_dates(*window)
+        assert sorted(dated) == sorted(slow.window_dates(*window)) and dated
+        ids = sorted(i for i, _ in dated)[::2][::-1]  # any subset, in any order
+        assert fast.summaries(ids) == slow.summaries(ids)
+        assert [d.id for d in fast.summaries(ids)] == ids
+
+
 def _trend_days(store: EmbeddedGraphStore) -> list[tuple]:
     """Every derived day table, whole."""
     return [
