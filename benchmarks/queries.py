@@ -18,9 +18,9 @@ built; Neo4j, unless --no-neo4j, is loaded from its extractions. Opening an
 embedded store written by an older scamtrace adds its derived tables and
 indexes once (that first open is not timed). --window-days is the window the
 queries ask for, ending on the newest document (default 365; the dashboard's
-default is 90). The trends report is timed without its themes, and the themes
-(NMF over TF-IDF, cached per data version and window by the dashboard) on
-their own.
+default is 90). The Trends page's sections are timed one by one as the page
+asks for them (each cached per data version and window by the dashboard),
+then the whole report (the CLI's and the briefing's) without its themes.
 
 Neo4j's database is cleared first: point it at a server for tests or
 benchmarks, used by nothing else meanwhile (its figures are discarded when
@@ -64,8 +64,7 @@ def main() -> None:
 
     from graph.embedded import EmbeddedGraphStore
     from graph.sync import sync_graph
-    from graph.themes import themes_for_window
-    from graph.trends import read_relevant_documents
+    from graph.trends import theme_section, trend_window
     from ingest.errors import StoreError
     from ingest.store import DocumentStore
     from nlp.store import ExtractionStore
@@ -128,10 +127,10 @@ def main() -> None:
                         figures[name][query] = timed(
                             call, trend_rounds if query == "trends_report" else rounds)
                         print(f"  {name} {query}: {figures[name][query]}", flush=True)
-                    window = (picks["since"], picks["until"])
-                    summaries = read_relevant_documents(store, *window)
+                    # The Trends page's themes section, as the page asks for it.
+                    window = trend_window(store, picks["since"], picks["until"])
                     figures[name]["themes"] = timed(
-                        lambda d=summaries: themes_for_window(d, documents), trend_rounds)
+                        lambda s=store, w=window: theme_section(s, w, documents), trend_rounds)
                     print(f"  {name} themes: {figures[name]['themes']}", flush=True)
                     loaded = store.counts().get("documents")
                     if name != "embedded" and loaded != report.documents:
