@@ -138,7 +138,7 @@ from nlp.taxonomy import ENTITY_RELATION_TYPES, LOCATED_IN, ROUTE
 SCHEMA_VERSION = "1"
 # Which derived day tables a store holds: a store with an older value has them
 # worked out from its tables when opened.
-DERIVED_VERSION = "3"
+DERIVED_VERSION = "4"
 DERIVED_TABLES = ("trend_days", "entity_days", "edge_days")
 PROFILE_DOCUMENTS = 50  # documents listed in an entity profile
 PATH_EVIDENCE = 5  # evidence per hop of a shortest path
@@ -254,6 +254,7 @@ CREATE INDEX IF NOT EXISTS entity_days_by_entity ON entity_days (entity, date, m
 CREATE TABLE IF NOT EXISTS edge_days (
     date TEXT NOT NULL,
     edge_id INTEGER NOT NULL,
+    type TEXT NOT NULL,  -- the edge's: a period's relations of some types, not joined
     n INTEGER NOT NULL,
     documents INTEGER NOT NULL,
     PRIMARY KEY (date, edge_id)
@@ -559,8 +560,9 @@ class EmbeddedGraphStore:
     # Per entity and day, and per edge and day, what ``{docs}`` contribute.
     _ENTITY_DAYS = ("SELECT date, entity, sum(count), count(*) FROM mentions WHERE doc_id {docs} "
                     "GROUP BY date, entity")
-    _EDGE_DAYS = ("SELECT date, edge_id, count(*), count(DISTINCT doc_id) FROM evidence "
-                  "WHERE doc_id {docs} GROUP BY 1, 2")
+    _EDGE_DAYS = ("SELECT v.date, v.edge_id, e.type, count(*), count(DISTINCT v.doc_id) "
+                  "FROM evidence v JOIN edges e ON e.id = v.edge_id WHERE v.doc_id {docs} "
+                  "GROUP BY 1, 2")
 
     def _add_derived(self, db: sqlite3.Connection, doc_ids: str | None, sign: int) -> None:
         """Add (sign +1) or take away (-1) what these documents (a JSON list of ids; None:
@@ -572,7 +574,7 @@ class EmbeddedGraphStore:
                  db.execute(self._TREND_DAYS.format(docs=docs), params * 3)]
         entity = [(date, key, sign * m, sign * n) for date, key, m, n in
                   db.execute(self._ENTITY_DAYS.format(docs=docs), params)]
-        edge = [(date, edge_id, sign * n, sign * d) for date, edge_id, n, d in
+        edge = [(date, edge_id, type_, sign * n, sign * d) for date, edge_id, type_, n, d in
                 db.execute(self._EDGE_DAYS.format(docs=docs), params)]
         db.executemany(
             "INSERT INTO trend_days (kind, key, day, n) VALUES (?, ?, ?, ?) "
@@ -582,7 +584,7 @@ class EmbeddedGraphStore:
             "ON CONFLICT (date, entity) DO UPDATE SET mentions = mentions + excluded.mentions, "
             "documents = documents + excluded.documents", entity)
         db.executemany(
-            "INSERT INTO edge_days (date, edge_id, n, documents) VALUES (?, ?, ?, ?) "
+            "INSERT INTO edge_days (date, edge_id, type, n, documents) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (date, edge_id) DO UPDATE SET n = n + excluded.n, "
             "documents = documents + excluded.documents", edge)
         if sign < 0:
@@ -1163,8 +1165,8 @@ class EmbeddedTrendFacts:
             for r in self._query(
                 "SELECT e.id, e.type, e.source, e.target, e.mode, e.first_seen, r.documents "
                 "FROM (SELECT edge_id, sum(documents) AS documents FROM edge_days "
-                "      WHERE date >= ? AND date <= ? GROUP BY edge_id) r "
-                f"JOIN edges e ON e.id = r.edge_id WHERE e.type IN {IN_LIST}",
+                f"      WHERE date >= ? AND date <= ? AND type IN {IN_LIST} GROUP BY edge_id) r "
+                "JOIN edges e ON e.id = r.edge_id",
                 (split, until, _json(types)))
         }
         baseline = dict(self._query(

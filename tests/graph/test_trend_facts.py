@@ -170,8 +170,9 @@ def _trend_days(store: EmbeddedGraphStore) -> list[tuple]:
     return [
         store._query("SELECT kind, key, day, n FROM trend_days ORDER BY kind, key, day"),
         store._query("SELECT date, entity, mentions, documents FROM entity_days ORDER BY 1, 2"),
-        store._query("SELECT d.date, e.type, e.source, e.target, e.mode, d.n FROM edge_days d "
-                     "JOIN edges e ON e.id = d.edge_id ORDER BY 1, 2, 3, 4, 5"),
+        store._query("SELECT d.date, e.type, e.source, e.target, e.mode, d.n, d.documents, "
+                     "d.type FROM edge_days d JOIN edges e ON e.id = d.edge_id "
+                     "ORDER BY 1, 2, 3, 4, 5"),
     ]
 
 
@@ -208,7 +209,9 @@ def test_per_day_counts_follow_rewrites_and_match_a_fresh_count(tmp_path):
         kept = _trend_days(store)
     assert ("documents", "", day(10, 1), 1 + sum(
         1 for d in corpus.documents if d.relevant and d.published == day(10, 1))) in kept[0]
-    assert (day(10, 1), "ROUTE", "LOCATION:Bangkok", "LOCATION:Payathonzu", "sea", 1) in kept[2]
+    assert (day(10, 1), "ROUTE", "LOCATION:Bangkok", "LOCATION:Payathonzu", "sea", 1, 1,
+            "ROUTE") in kept[2]
+    assert all(row[1] == row[7] for row in kept[2])  # each day row bears its edge's type
     assert not any(row[1] == "jump-9-0" for row in kept[1])
     assert kept == _recount(path)
 
@@ -228,6 +231,23 @@ def test_store_written_before_per_day_counts_gets_them_on_open(tmp_path):
     assert all(written) and _recount(path) == written
     with EmbeddedGraphStore(path) as store:
         assert store._version() == version  # filling derived rows is no new data
+
+
+def test_store_with_an_older_layout_of_the_day_tables_gets_them_anew_on_open(tmp_path):
+    path = tmp_path / "graph.sqlite"
+    with EmbeddedGraphStore(path) as store:
+        store.upsert(build_corpus().batch())
+        written = _trend_days(store)
+    # The layout derived version 3 wrote: edge days without the edge's type.
+    db = sqlite3.connect(path)
+    db.executescript(
+        "DROP TABLE edge_days; CREATE TABLE edge_days (date TEXT NOT NULL, edge_id INTEGER "
+        "NOT NULL, n INTEGER NOT NULL, documents INTEGER NOT NULL, PRIMARY KEY (date, "
+        "edge_id)) WITHOUT ROWID; UPDATE meta SET value = '3' WHERE key = 'derived';")
+    db.close()
+    with EmbeddedGraphStore(path) as store:
+        assert _trend_days(store) == written
+        assert store._query("SELECT value FROM meta WHERE key = 'derived'") != [("3",)]
 
 
 # Mae Sot and Ranong are in Thailand, Myawaddy and Kawthaung in Myanmar (the offline
