@@ -145,6 +145,8 @@ SCHEMA_STATEMENTS = (
     "CREATE INDEX scamtrace_evidence_edge IF NOT EXISTS FOR (v:Evidence) ON (v.edge)",
     "CREATE INDEX scamtrace_evidence_doc IF NOT EXISTS FOR (v:Evidence) ON (v.doc_id)",
     "CREATE INDEX scamtrace_evidence_date IF NOT EXISTS FOR (v:Evidence) ON (v.date)",
+    # An edge's evidence in a window, without reading a hub's whole history.
+    "CREATE INDEX scamtrace_evidence_edge_date IF NOT EXISTS FOR (v:Evidence) ON (v.edge, v.date)",
     "CREATE INDEX scamtrace_open_route_doc IF NOT EXISTS FOR (o:OpenRoute) ON (o.doc_id)",
     # The rollups: found by item and day (an item's window), by day (a window's items;
     # the item is in the index too, so a window's count of items reads no node).
