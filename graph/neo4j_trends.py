@@ -220,11 +220,15 @@ class Neo4jTrendFacts:
                             "trends: relation counts", read)),
                       key=lambda row: _order(row[0]))
 
-    def _existing(self, edges: Iterable[Edge]) -> list[dict]:
-        """Parameter rows naming each of these edges once."""
-        rows = {edge_id(e.type, e.source, e.target, e.mode): e for e in edges}
-        return [{"edge": ident, "source": e.source, "target": e.target, "key": relation_key(e)}
-                for ident, e in rows.items()]
+    def _existing(self, edges: Iterable[Edge]) -> dict[str, list[dict]]:
+        """Parameter rows naming each of these edges once, per relation type: each type's
+        relationships are then found along its edge index (expanding between two hubs
+        read ~150,000 relationships for the ~450 edges of the mode changes at 100,000)."""
+        rows: dict[str, dict[str, dict]] = defaultdict(dict)
+        for e in edges:
+            rows[e.type][edge_id(e.type, e.source, e.target, e.mode)] = {
+                "edge": edge_id(e.type, e.source, e.target, e.mode), "key": relation_key(e)}
+        return {type_: list(rows[type_].values()) for type_ in _known_types(rows)}
 
     def with_evidence(self, edges: Iterable[Edge], until: str) -> list[Edge]:
         rows = self._existing(edges)
@@ -232,10 +236,11 @@ class Neo4jTrendFacts:
             return []
 
         def read(tx):
-            relations = [rel for rel in (_Relation(r) for r in tx.run(
-                "UNWIND $rows AS row "
-                "MATCH (s:Entity {key: row.source})-[r]->(t:Entity {key: row.target}) "
-                f"WHERE r.edge = row.edge {_edge_fields(None, until)}", rows=rows, until=until))
+            relations = [rel for type_, typed in rows.items() for rel in (
+                _Relation(r) for r in tx.run(
+                    f"UNWIND $rows AS row MATCH (s)-[r:{type_}]->(t) "
+                    f"WHERE r.edge = row.edge {_edge_fields(None, until)}", rows=typed,
+                    until=until))
                 if rel.weight]
             relations.sort(key=lambda rel: rel.order)
             # What graph.edges(None, None, until) gives for them, evidence and all.
@@ -251,13 +256,14 @@ class Neo4jTrendFacts:
         rows = self._existing(edges)
         if not rows:
             return {}
-        params = {"rows": rows, "since": since, "until": until, "limit": limit}
+        params = {"rows": [row for typed in rows.values() for row in typed], "since": since,
+                  "until": until, "limit": limit}
 
         def read(tx):
-            existing = [key for (key,) in tx.run(
-                "UNWIND $rows AS row "
-                "MATCH (:Entity {key: row.source})-[r]->(:Entity {key: row.target}) "
-                f"WHERE r.edge = row.edge AND {EXISTS_AT_UNTIL} RETURN row.key", params)]
+            existing = [key for type_, typed in rows.items() for (key,) in tx.run(
+                f"UNWIND $rows AS row MATCH ()-[r:{type_}]->() "
+                f"WHERE r.edge = row.edge AND {EXISTS_AT_UNTIL} RETURN row.key",
+                rows=typed, until=until)]
             # Each edge's own evidence in the window, along the edge index; a hub has
             # thousands of pieces in a few weeks, of which the newest few documents are kept.
             listed = list(tx.run(
@@ -306,61 +312,71 @@ class Neo4jTrendFacts:
                        for s, g, m, w in rows), key=_order)
 
     def route_ends(self, until: str) -> set[str]:
-        # Along the ROUTE relationships alone: the ends are in their identities.
+        # Distinct end nodes first, their keys after: ~400 ends of ~52,000 routes at 100,000.
+        # No labels: the planner then scans the ROUTE relationships, not every entity.
         return {key for (key,) in self._listed(
             "trends: route ends",
-            f"MATCH ()-[r:{relation_type(ROUTE)}]->() "
+            f"MATCH (s)-[r:{relation_type(ROUTE)}]->(t) "
             f"WHERE {EXISTS_AT_UNTIL} AND NOT r.mode IN $unnamed "
-            "UNWIND split(r.edge, $separator)[1..3] AS key RETURN collect(DISTINCT [key])",
-            until=until, unnamed=sorted(UNNAMED_MODES), separator=EDGE_SEPARATOR)}
+            "UNWIND [s, t] AS e WITH DISTINCT e RETURN collect([e.key])",
+            until=until, unnamed=sorted(UNNAMED_MODES))}
 
     def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
                            ) -> tuple[list[Edge], set[tuple[str, str]]]:
         """The named-mode routes of the pairs and corridors where a mode first reported
         in the window follows another, and those corridors; each pair or corridor kept
         whole, so ``graph.trends.find_mode_changes`` finds on them what it finds on all.
-        Found on the server in one pass over the routes (sending every named route to
-        the client cost ~1.4 s at 100,000 documents, three passes ~1.3 s): per pair its
-        modes' first dates, then per corridor each mode's first date."""
+        Found on the server in one pass over the routes, grouped by pair (sending every
+        named route to the client cost ~1.4 s at 100,000 documents, three passes ~1.3 s):
+        the pairs with a route begun in the window beside another mode, and the pairs
+        between two countries, whose modes' first dates tell which corridors change.
+        (No labels, as in ``route_ends``.)"""
         [(corridors, pairs)] = self._rows(
             "trends: routes that may change mode",
-            f"MATCH ()-[r:{relation_type(ROUTE)}]->() "
+            f"MATCH (s)-[r:{relation_type(ROUTE)}]->(t) "
             f"WHERE {EXISTS_AT_UNTIL} AND NOT r.mode IN $unnamed "
-            "WITH split(r.edge, $separator) AS part, r.mode AS mode, r.first_seen AS first "
-            "WITH part[1] AS source, part[2] AS target, collect([mode, first]) AS routes, "
-            "max(first) AS newest "
-            # A pair can change only if a route of it begins in the window beside another.
-            "WITH collect({source: source, target: target, routes: routes, "
-            "fresh: newest >= $since AND size(routes) > 1, "
-            "corridor: [$countries[source], $countries[target]]}) AS pairs "
-            "CALL (pairs) { UNWIND pairs AS p WITH p.corridor AS corridor, p.routes AS routes "
-            "WHERE corridor[0] IS NOT NULL AND corridor[1] IS NOT NULL "
-            "AND corridor[0] <> corridor[1] UNWIND routes AS route "
-            "WITH corridor, route[0] AS mode, min(route[1]) AS first "
+            "WITH s, t, collect([r.mode, r.first_seen]) AS routes, max(r.first_seen) AS newest "
+            "WITH s.key AS source, t.key AS target, routes, newest "
+            "WITH source, target, routes, newest, $countries[source] AS origin, "
+            "$countries[target] AS destination "
+            "WITH collect(CASE WHEN newest >= $since AND size(routes) > 1 "
+            "THEN [source, target, routes] END) AS fresh, "
+            "collect(CASE WHEN origin <> destination "
+            "THEN [origin, destination, source, target, routes] END) AS abroad "
+            "CALL (abroad) { UNWIND abroad AS p UNWIND p[4] AS route "
+            "WITH [p[0], p[1]] AS corridor, route[0] AS mode, min(route[1]) AS first "
             # Some mode's first date in the window, later than another mode's.
             "WITH corridor, collect(first) AS firsts, min(first) AS earliest "
             "WHERE any(f IN firsts WHERE f >= $since AND f <= $until AND f > earliest) "
             "RETURN collect(corridor) AS corridors } "
-            "RETURN corridors, [p IN pairs WHERE p.fresh OR p.corridor IN corridors "
-            "| [p.source, p.target, p.routes]]",
-            since=since, until=until, unnamed=sorted(UNNAMED_MODES), countries=countries,
-            separator=EDGE_SEPARATOR)
-        return sorted((Edge(type=ROUTE, source=s, target=g, mode=m, first_seen=f)
-                       for s, g, routes in pairs for m, f in routes),
-                      key=_order), {tuple(c) for c in corridors}
+            "RETURN corridors, "
+            "fresh + [p IN abroad WHERE [p[0], p[1]] IN corridors | [p[2], p[3], p[4]]]",
+            since=since, until=until, unnamed=sorted(UNNAMED_MODES), countries=countries)
+        # A pair both fresh and in a changing corridor comes twice.
+        found = {(s, g, m): f for s, g, routes in pairs for m, f in routes}
+        return [Edge(type=ROUTE, source=s, target=g, mode=m, first_seen=f)
+                for (s, g, m), f in sorted(found.items())], {tuple(c) for c in corridors}
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
         wanted = sorted(set(pairs))
         if not wanted:
             return []
-        rows = self._rows(
-            "trends: pair edges",
-            "UNWIND $pairs AS p MATCH (s:Entity {key: p[1]})-[r]->(t:Entity {key: p[2]}) "
-            f"WHERE type(r) = p[0] AND {EXISTS_AT_UNTIL} "
-            "RETURN type(r), s.key, t.key, r.mode, r.first_seen",
-            pairs=[list(p) for p in wanted], until=until)
-        return sorted((Edge(type=t, source=s, target=g, mode=m, first_seen=f)
-                       for t, s, g, m, f in rows), key=_order)
+        by_type: dict[str, list[list[str]]] = defaultdict(list)
+        for pair in wanted:
+            by_type[pair[0]].append(list(pair))
+
+        # Each pair's edges (every mode) along its type's edge index, by their identities'
+        # common prefix.
+        def read(tx):
+            return [row for type_ in _known_types(by_type) for row in _collected(
+                tx, f"UNWIND $pairs AS p MATCH ()-[r:{type_}]->() WHERE r.edge STARTS WITH "
+                "p[0] + $separator + p[1] + $separator + p[2] + $separator "
+                f"AND {EXISTS_AT_UNTIL} RETURN collect([r.edge, r.first_seen])",
+                {"pairs": by_type[type_], "until": until, "separator": EDGE_SEPARATOR})]
+
+        return sorted((Edge(*edge.split(EDGE_SEPARATOR), first_seen=first)
+                       for edge, first in self.store._run("trends: pair edges", read)),
+                      key=_order)
 
     def new_relation_pairs(self, types: Sequence[str], since: str, until: str, limit: int
                            ) -> tuple[int, list[tuple[str, str, str]]]:
