@@ -15,7 +15,8 @@ The model (what a user sees in Neo4j Browser):
   window test or a windowed weight needs no other read;
 * ``(:Evidence {id, edge, type, source, target, mode, doc_id,
   sentence_index, sentence, date, via})`` one node per piece of evidence,
-  found by ``edge`` (indexed), ``doc_id`` and ``date``;
+  found by ``edge`` (indexed, and with ``date`` for an edge's window), ``doc_id``
+  and ``date``; indexes added later are made when an older database is opened;
 * ``(:OpenRoute {...})`` ROUTE statements with an unnamed end, set aside as the
   embedded store's ``open_routes`` table;
 * derived per-day rollups, which window figures and rankings sum instead of

@@ -18,8 +18,16 @@ Window tests compare whole strings, as ``Neo4jGraphStore.documents`` and
 ``edges`` do; for a ``YYYY-MM-DD`` lower end that is the same as comparing the
 day, and it lets the planner use the date indexes. Final orders are applied
 in Python, so string order is Python's; the cuts made on the server (the top
-entities, the few documents listed per entity or edge) share the caveat of
-``graph.neo4j_store`` about strings beyond U+FFFF.
+entities, the few documents listed per entity or edge, the new pairs listed)
+share the caveat of ``graph.neo4j_store`` about strings beyond U+FFFF.
+
+At 100,000 documents what cost most was walking hubs: expanding the
+relationships between two entities to find one edge (a relationship is found
+along its type's ``edge`` index instead, by its identity or, for every mode of a
+pair, by their common prefix), reading a hub edge's whole evidence for a window
+(the (edge, date) index), expanding all of a hub's mentions for its newest few
+documents (its days tell where those lie), and the client decoding thousands of
+records (large answers come as one list).
 """
 
 from __future__ import annotations
