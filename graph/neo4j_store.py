@@ -15,7 +15,8 @@ The model (what a user sees in Neo4j Browser):
   window test or a windowed weight needs no other read;
 * ``(:Evidence {id, edge, type, source, target, mode, doc_id,
   sentence_index, sentence, date, via})`` one node per piece of evidence,
-  found by ``edge`` (indexed), ``doc_id`` and ``date``;
+  found by ``edge`` (indexed, and with ``date`` for an edge's window), ``doc_id``
+  and ``date``; indexes added later are made when an older database is opened;
 * ``(:OpenRoute {...})`` ROUTE statements with an unnamed end, set aside as the
   embedded store's ``open_routes`` table;
 * derived per-day rollups, which window figures and rankings sum instead of
@@ -145,6 +146,8 @@ SCHEMA_STATEMENTS = (
     "CREATE INDEX scamtrace_evidence_edge IF NOT EXISTS FOR (v:Evidence) ON (v.edge)",
     "CREATE INDEX scamtrace_evidence_doc IF NOT EXISTS FOR (v:Evidence) ON (v.doc_id)",
     "CREATE INDEX scamtrace_evidence_date IF NOT EXISTS FOR (v:Evidence) ON (v.date)",
+    # An edge's evidence in a window, without reading a hub's whole history.
+    "CREATE INDEX scamtrace_evidence_edge_date IF NOT EXISTS FOR (v:Evidence) ON (v.edge, v.date)",
     "CREATE INDEX scamtrace_open_route_doc IF NOT EXISTS FOR (o:OpenRoute) ON (o.doc_id)",
     # The rollups: found by item and day (an item's window), by day (a window's items;
     # the item is in the index too, so a window's count of items reads no node).

@@ -85,6 +85,29 @@ def test_opening_twice_keeps_one_set_of_constraints_and_indexes(uri, store):
     assert ("scamtrace_entity_names", "FULLTEXT") in indexes
 
 
+def test_a_database_without_the_evidence_window_index_gets_it_when_opened(uri, store):
+    # The trends facts read an edge's evidence in a window along the (edge, date) index
+    # by name, so a database created before it must have it made when opened.
+    store.upsert(WORLD)
+    expected = store.trend_facts().relation_counts(("OPERATES_IN",), "2024-01-01",
+                                                   "2024-02-01", "2024-12-31")
+    assert expected
+    with neo4j.GraphDatabase.driver(uri, auth=("neo4j", PASSWORD)) as driver:
+        def index() -> list[tuple]:
+            rows, _, _ = driver.execute_query(
+                "SHOW INDEXES YIELD name, labelsOrTypes, properties, state "
+                "WHERE name = 'scamtrace_evidence_edge_date' "
+                "RETURN labelsOrTypes, properties, state")
+            return [tuple(r.values()) for r in rows]
+
+        driver.execute_query("DROP INDEX scamtrace_evidence_edge_date")
+        assert index() == []
+        with Neo4jGraphStore(uri=uri, user="neo4j", password=PASSWORD) as reopened:
+            assert index() == [(["Evidence"], ["edge", "date"], "ONLINE")]
+            assert reopened.trend_facts().relation_counts(
+                ("OPERATES_IN",), "2024-01-01", "2024-02-01", "2024-12-31") == expected
+
+
 def test_failed_upsert_leaves_the_store_and_mark_as_they_were(store):
     store.upsert(WORLD)
     before = full_state(store)

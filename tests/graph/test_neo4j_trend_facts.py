@@ -27,7 +27,11 @@ from test_trends import SINCE, UNTIL, build_corpus, corridor_corpus, day  # noqa
 
 from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow  # noqa: E402
 from graph.neo4j_store import Neo4jGraphStore  # noqa: E402
-from graph.neo4j_trends import Neo4jTrendFacts  # noqa: E402
+from graph.neo4j_trends import (  # noqa: E402
+    Neo4jTrendFacts,
+    _collected,
+    _first_documents,
+)
 from graph.trends import (  # noqa: E402
     ProtocolTrendFacts,
     TrendSettings,
@@ -211,3 +215,71 @@ def test_any_corpus_gives_the_same_report_both_ways(store, docs, a, b, listed):
     since, until = sorted((on(a), on(b)))
     fast, slow = both_reports(store, since, until, listed)
     assert fast == slow
+
+
+def hub_batch(shifted: int = 0) -> GraphBatch:
+    """A hub named by two relevant documents a day for 30 days (and by an off-topic one
+    on the last), a place named by three, each document naming a person of its own; the
+    hub's mentions of ``shifted`` documents before the last days are dated on the last
+    day, as if the days' counts and the documents' dates disagreed."""
+    def on(offset: int) -> str:
+        return (date(2026, 6, 1) + timedelta(days=offset)).isoformat()
+
+    rows, mentions = [], []
+    for number in range(60):
+        doc_id, published = f"h{number:02d}", on(number // 2)
+        rows.append(DocumentRow(id=doc_id, title=doc_id, url=f"https://x/{doc_id}",
+                                source="s", published=published, relevant=True))
+        moved = 52 - shifted <= number < 52
+        mentions += [MentionRow(doc_id, "PLATFORM:Hub", 1, on(29) if moved else published),
+                     MentionRow(doc_id, f"PERSON:P{number}", 1, published)]
+        if number % 20 == 0:
+            mentions.append(MentionRow(doc_id, "LOCATION:Rare", 1, published))
+    rows.append(DocumentRow(id="off", title="off", url="https://x/off", source="s",
+                            published=on(29), relevant=False))
+    mentions.append(MentionRow("off", "PLATFORM:Hub", 1, on(29)))
+    return GraphBatch(documents=tuple(rows), mentions=tuple(mentions), high_water_mark=1)
+
+
+def listings(facts, since: str, until: str) -> dict:
+    keys = ["PLATFORM:Hub", "LOCATION:Rare", "PERSON:P59", "PERSON:nobody"]
+    return {(newest, n): facts.entity_documents(keys, since, until, newest, n)
+            for newest in (True, False) for n in (1, 3, 25, 0)}
+
+
+@pytest.mark.parametrize("since, until", [("2026-06-01", "2026-06-30"),
+                                          ("2026-06-20", "2026-06-28")])
+def test_a_hub_s_first_documents_are_those_the_protocol_lists(store, since, until):
+    # The hub's newest 1 or 3 lie on its last days, where few documents were published:
+    # they are found among those documents; its 25, and the rare place's, from its mentions.
+    loaded(store, hub_batch())
+    assert listings(Neo4jTrendFacts(store), since, until) == listings(
+        ProtocolTrendFacts(store), since, until)
+
+
+def test_the_cut_listing_alone_gives_a_hub_s_first_documents(store):
+    # Without the fall-back to the whole window that would hide a wrong cut.
+    loaded(store, hub_batch())
+    keys = ["PLATFORM:Hub", "LOCATION:Rare"]
+    for newest in (True, False):
+        for n in (1, 3, 25):
+            params = {"keys": keys, "since": "2026-06-01", "until": "2026-06-30",
+                      "limit": n, "cut": True}
+            listed = store._run("listing", _collected, _first_documents(newest), params)
+            expected = ProtocolTrendFacts(store).entity_documents(
+                keys, "2026-06-01", "2026-06-30", newest, n)
+            assert ({key: sorted(row[1] for row in listed if row[0] == key) for key in keys}
+                    == {key: sorted(d.id for d in docs)
+                        for key, (_, docs) in expected.items()}), (newest, n)
+
+
+def test_a_hub_s_first_documents_when_its_days_disagree_with_its_documents(store):
+    # Six mentions dated on the last day put the hub's newest three there by its days;
+    # the documents published then are too few, so it is listed from the whole window.
+    loaded(store, hub_batch(shifted=6))
+    fast = listings(Neo4jTrendFacts(store), "2026-06-01", "2026-06-30")
+    slow = listings(ProtocolTrendFacts(store), "2026-06-01", "2026-06-30")
+    assert ({k: {key: docs for key, (_, docs) in found.items()} for k, found in fast.items()}
+            == {k: {key: docs for key, (_, docs) in found.items()}
+                for k, found in slow.items()})
+    assert [d.id for d in fast[(True, 3)]["PLATFORM:Hub"][1]] == ["h59", "h58", "h57"]
