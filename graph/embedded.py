@@ -1238,23 +1238,28 @@ class EmbeddedTrendFacts:
         ids = self._ids(edges)
         return self.store._edges(f"e.id IN {IN_LIST}", (ids,), None, until, None)
 
-    def edge_documents(self, edges: Iterable[Edge], since: str, until: str, limit: int
-                       ) -> dict[str, list]:
+    def edge_documents(self, edges: Iterable[Edge], since: str, until: str, limit: int,
+                       newest_first: bool = True) -> dict[str, list]:
         from graph.trends import SourceDocument, relation_key
 
         found: dict[str, dict[str, SourceDocument]] = {}
-        # Each edge's newest documents along its (edge_id, date) index, then their first
-        # sentence: a hub edge has thousands of pieces of evidence in a few weeks.
+        order = "DESC" if newest_first else "ASC"
+        # Each edge's first documents along its (edge_id, date) index, once per edge (as a
+        # correlated IN list, SQLite ran it for every piece of evidence of a hub in the
+        # window: seconds over a year), then their evidence by key for the first sentence.
+        firsts = [[edge_id, doc_id] for edge_id, docs in self._query(
+            "SELECT j.value, (SELECT json_group_array(doc_id) FROM (SELECT DISTINCT w.doc_id "
+            "  FROM evidence w WHERE w.edge_id = j.value AND w.date >= ?2 AND w.date <= ?3 "
+            f"  ORDER BY w.date {order}, w.doc_id {order} LIMIT ?4)) FROM json_each(?1) j",
+            (self._ids(edges), since, until, limit)) for doc_id in json.loads(docs)]
         for type_, source, target, mode, doc_id, day, sentence, title, url, site in self._query(
             "SELECT e.type, e.source, e.target, e.mode, v.doc_id, v.date, v.sentence, "
             "coalesce(d.title, ''), coalesce(d.url, ''), coalesce(d.source, '') "
-            "FROM json_each(?1) j JOIN edges e ON e.id = j.value "
-            "JOIN evidence v ON v.edge_id = j.value AND v.date >= ?2 AND v.date <= ?3 "
-            "AND v.doc_id IN (SELECT DISTINCT w.doc_id FROM evidence w WHERE w.edge_id = j.value "
-            "  AND w.date >= ?2 AND w.date <= ?3 ORDER BY w.date DESC, w.doc_id DESC LIMIT ?4) "
-            "LEFT JOIN documents d ON d.id = v.doc_id "
-            "ORDER BY j.value, v.date DESC, v.doc_id DESC, v.sentence_index",
-            (self._ids(edges), since, until, limit),
+            "FROM json_each(?1) j JOIN edges e ON e.id = j.value ->> 0 "
+            "JOIN evidence v ON v.edge_id = e.id AND v.doc_id = j.value ->> 1 "
+            "AND v.date >= ?2 AND v.date <= ?3 LEFT JOIN documents d ON d.id = v.doc_id "
+            f"ORDER BY e.id, v.date {order}, v.doc_id {order}, v.sentence_index",
+            (_json(firsts), since, until),
         ):
             key = relation_key(Edge(type=type_, source=source, target=target, mode=mode))
             found.setdefault(key, {}).setdefault(doc_id, SourceDocument(
@@ -1339,13 +1344,19 @@ class EmbeddedTrendFacts:
                     "ORDER BY e.type, e.source, e.target, e.mode", (_json(pairs), until))]
 
     def new_relation_pairs(self, types: Sequence[str], since: str, until: str, limit: int
-                           ) -> tuple[int, list[tuple[str, str, str]]]:
+                           ) -> tuple[int, list[tuple[str, str, str, int]]]:
         # A pair is new when it has an edge first seen in the window and none before. Its
         # documents in the window: from edge_days when it has one mode (a document counts
         # once a day), by its evidence when several modes may share a document. The "+"
         # keeps SQLite on the (type, source, target) key for the "none before" test.
         rows = self._query(
-            "SELECT count(*) OVER (), n.type, n.source, n.target FROM ("
+            "SELECT count(*) OVER (), n.type, n.source, n.target, CASE WHEN n.modes = 1 THEN ("
+            "  SELECT coalesce(sum(d.documents), 0) FROM edge_days d WHERE d.edge_id = n.one "
+            "  AND d.date >= ?1 AND d.date <= ?2) "
+            "ELSE (SELECT count(DISTINCT v.doc_id) FROM edges o JOIN evidence v "
+            "  ON v.edge_id = o.id WHERE o.type = n.type AND o.source = n.source "
+            "  AND o.target = n.target AND v.date >= ?1 AND v.date <= ?2) END AS documents "
+            "FROM ("
             "  SELECT p.type, p.source, p.target, min(p.first_seen) AS first, "
             "  count(*) AS modes, min(p.id) AS one FROM edges p "
             f"  WHERE p.type IN {IN_LIST.replace('?', '?3')} "
@@ -1353,13 +1364,7 @@ class EmbeddedTrendFacts:
             "    SELECT 1 FROM edges o WHERE o.type = p.type AND o.source = p.source "
             "    AND o.target = p.target AND +o.first_seen < ?1) "
             "  GROUP BY p.type, p.source, p.target"
-            ") n ORDER BY CASE WHEN n.modes = 1 THEN ("
-            "  SELECT coalesce(sum(d.documents), 0) FROM edge_days d WHERE d.edge_id = n.one "
-            "  AND d.date >= ?1 AND d.date <= ?2) "
-            "ELSE (SELECT count(DISTINCT v.doc_id) FROM edges o JOIN evidence v "
-            "  ON v.edge_id = o.id WHERE o.type = n.type AND o.source = n.source "
-            "  AND o.target = n.target AND v.date >= ?1 AND v.date <= ?2) END DESC, "
-            "n.first DESC, n.type, n.source, n.target LIMIT ?4",
+            ") n ORDER BY documents DESC, n.first DESC, n.type, n.source, n.target LIMIT ?4",
             (since, until, _json(types), limit))
         return (rows[0][0] if rows else 0), [tuple(r[1:]) for r in rows]
 

@@ -255,11 +255,12 @@ class Neo4jTrendFacts:
 
         return self.store._run("trends: edges with evidence", read)
 
-    def edge_documents(self, edges: Iterable[Edge], since: str, until: str, limit: int
-                       ) -> dict[str, list[SourceDocument]]:
-        """Per edge (``relation_key``) existing at ``until``, its newest ``limit``
-        documents with evidence in the window, each with its first sentence there
-        (earliest date, then lowest sentence index): newest first (date, then id)."""
+    def edge_documents(self, edges: Iterable[Edge], since: str, until: str, limit: int,
+                       newest_first: bool = True) -> dict[str, list[SourceDocument]]:
+        """Per edge (``relation_key``) existing at ``until``, its newest (or oldest)
+        ``limit`` documents with evidence in the window, each with its first sentence
+        there (earliest date, then lowest sentence index), in that order (date, then id)."""
+        order = "DESC" if newest_first else "ASC"  # one of two fixed words
         rows = self._existing(edges)
         if not rows:
             return {}
@@ -279,7 +280,7 @@ class Neo4jTrendFacts:
                 "WITH v ORDER BY v.date, v.sentence_index "
                 "WITH v.doc_id AS doc, collect(v)[0] AS first "
                 "RETURN doc, first.date AS day, first.sentence AS sentence "
-                "ORDER BY substring(day, 0, 10) DESC, doc DESC LIMIT $limit } "
+                f"ORDER BY substring(day, 0, 10) {order}, doc {order} LIMIT $limit }} "
                 "OPTIONAL MATCH (d:Document {id: doc}) "
                 "RETURN row.key, doc, day, sentence, d.title, d.url, d.source", params))
             return existing, listed
@@ -291,7 +292,7 @@ class Neo4jTrendFacts:
                 found[key].append(SourceDocument(
                     id=doc_id, title=title or "", date=day[:10], url=url or "",
                     source=source or "", sentence=sentence))
-        return {key: sorted(docs, key=lambda d: (d.date, d.id), reverse=True)[:limit]
+        return {key: sorted(docs, key=lambda d: (d.date, d.id), reverse=newest_first)[:limit]
                 for key, docs in found.items()}
 
     def _routes(self, what: str, named_only: bool, until: str) -> list[Edge]:
@@ -386,9 +387,10 @@ class Neo4jTrendFacts:
                       key=_order)
 
     def new_relation_pairs(self, types: Sequence[str], since: str, until: str, limit: int
-                           ) -> tuple[int, list[tuple[str, str, str]]]:
+                           ) -> tuple[int, list[tuple[str, str, str, int]]]:
         """(how many pairs are new in the window, the first ``limit`` in report order:
-        most documents in the window, then newest first date, then the pair)."""
+        most documents in the window, then newest first date, then the pair; each
+        (type, source, target, documents in the window))."""
         # A new pair's first evidence is in the window, so the window's evidence finds
         # every candidate, and its documents are all the pair has up to ``until``.
         # The pairs come from the window's edge days; each pair's edges (every mode) from
@@ -425,7 +427,7 @@ class Neo4jTrendFacts:
         rows.sort(key=lambda r: r[:3])
         rows.sort(key=lambda r: r[4], reverse=True)
         rows.sort(key=lambda r: -r[3])
-        return total, [tuple(r[:3]) for r in rows[:limit]]
+        return total, [tuple(r[:4]) for r in rows[:limit]]
 
     def window_dates(self, since: str, until: str) -> list[tuple[str, str]]:
         """(id, published) of each relevant document of the window."""

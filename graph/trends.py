@@ -749,12 +749,14 @@ class ProtocolTrendFacts:
         wanted = {(e.type, e.source, e.target, e.mode) for e in edges}
         return [e for e in self._edges(until) if (e.type, e.source, e.target, e.mode) in wanted]
 
-    def edge_documents(self, edges: Iterable[Edge], since: str, until: str, limit: int
-                       ) -> dict[str, list[SourceDocument]]:
-        """Per edge (``relation_key``), its newest ``limit`` documents with evidence in the
-        window, each with its first sentence there: newest first (date, then id)."""
+    def edge_documents(self, edges: Iterable[Edge], since: str, until: str, limit: int,
+                       newest_first: bool = True) -> dict[str, list[SourceDocument]]:
+        """Per edge (``relation_key``), its newest (or oldest) ``limit`` documents with
+        evidence in the window, each with its first sentence there, in that order (date,
+        then id)."""
         return {relation_key(edge): sorted(_evidence_documents(edge, since, until).values(),
-                                           key=lambda d: (d.date, d.id), reverse=True)[:limit]
+                                           key=lambda d: (d.date, d.id),
+                                           reverse=newest_first)[:limit]
                 for edge in self.with_evidence(edges, until)}
 
     def route_edges(self, until: str) -> list[Edge]:
@@ -780,10 +782,12 @@ class ProtocolTrendFacts:
                 if (e.type, e.source, e.target) in wanted]
 
     def new_relation_pairs(self, types: Sequence[str], since: str, until: str, limit: int
-                           ) -> tuple[int, list[tuple[str, str, str]]]:
-        """(how many pairs are new in the window, the first ``limit`` in report order)."""
+                           ) -> tuple[int, list[tuple[str, str, str, int]]]:
+        """(how many pairs are new in the window, the first ``limit`` in report order, each
+        (type, source, target, documents in the window))."""
         found = find_new_relations(self._edges(until), since, until, types)
-        return len(found), [(r.type, r.source, r.target) for r in found[:limit]]
+        return len(found), [(r.type, r.source, r.target, r.document_count)
+                            for r in found[:limit]]
 
     def window_dates(self, since: str, until: str) -> list[tuple[str, str]]:
         """(id, published) of each relevant document of the window."""
@@ -900,10 +904,28 @@ def _first_seen(facts, since: str, until: str, listed: int) -> tuple[int, list[F
 
 def _new_relations(facts, types: Sequence[str], since: str, until: str, limit: int
                    ) -> tuple[int, list[NewRelation]]:
-    """(how many, the ``limit`` first in the report's order)."""
+    """(how many, the ``limit`` first in the report's order), as ``find_new_relations``
+    tells them, from each listed pair's edges and their oldest documents in the window
+    (over a year, the best documented pairs are hubs with thousands of statements each)."""
     total, listed = facts.new_relation_pairs(types, since, until, limit)
-    group = facts.pair_edges(listed, until)
-    return total, find_new_relations(facts.with_evidence(group, until), since, until, types)
+    group = facts.pair_edges([pair[:3] for pair in listed], until)
+    oldest = facts.edge_documents(group, since, until, DOCUMENTS_PER_ITEM, newest_first=False)
+    edges: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
+    for edge in group:
+        edges[(edge.type, edge.source, edge.target)].append(edge)
+    found = []
+    for type_, source, target, count in listed:
+        pair = edges[(type_, source, target)]
+        docs: dict[str, SourceDocument] = {}
+        for edge in pair:  # a document of several modes keeps the first mode's sentence
+            for doc in oldest.get(relation_key(edge), []):
+                docs.setdefault(doc.id, doc)
+        found.append(NewRelation(
+            type=type_, source=source, target=target,
+            modes=tuple(sorted({e.mode for e in pair})),
+            first_seen=min(e.first_seen[:10] for e in pair), document_count=count,
+            documents=_oldest_first(docs.values())))
+    return total, found
 
 
 def _mode_changes(facts, since: str, until: str, limit: int) -> tuple[int, list[ModeChange]]:
