@@ -16,12 +16,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 from neo4j_server import PASSWORD, require_server  # noqa: E402
 from test_trend_facts import (  # noqa: E402
     KEYS,
+    PERIODS,
     WINDOW_EDGE_ROUTES,
     _ProtocolOnly,
     _route_documents,
+    answers,
     assert_listing_keeps_the_best_documented_new_relations,
     assert_mode_change_on_the_window_edge,
     both_reports,
+    with_edge_cases,
 )
 from test_trends import SINCE, UNTIL, build_corpus, corridor_corpus, day  # noqa: E402
 
@@ -117,67 +120,11 @@ def test_bursting_relation_lists_its_newest_documents_with_their_first_sentence(
     assert all(d.sentence == f"sentence 0 of {d.id}" for d in hub.documents)
 
 
-def _identity(edge) -> tuple:
-    return (edge.type, edge.source, edge.target, edge.mode)
-
-
-def answers(facts, types: tuple[str, ...], start: str, split: str, until: str) -> dict:
-    """Every question the report asks, for one (start, split, until); edges reduced to
-    what the report reads of them (the protocol's carry windowed figures besides)."""
-    keys = [k for k, _ in sorted(facts.entity_counts(start, split, until).items())]
-    keys += ["LOCATION:nowhere"]
-    countries = {"LOCATION:Mae Sot": "Thailand", "LOCATION:Ranong": "Thailand",
-                 "LOCATION:Myawaddy": "Myanmar", "LOCATION:Kawthaung": "Myanmar"}
-    routes = facts.route_edges(until)
-    counted = facts.relation_counts(types, start, split, until)
-    changing, corridors = facts.mode_change_routes(start, until, countries)
-    return {
-        "relevant_days": [facts.relevant_days(start, until), facts.relevant_days(None, None)],
-        "oldest": facts.oldest_relevant_day(),
-        "day_counts": facts.day_counts(start, until),
-        "entity_counts": facts.entity_counts(start, split, until),
-        "relation_counts": [(_identity(e), e.first_seen, b, r) for e, b, r in counted],
-        "first_seen": facts.first_seen(keys),
-        "first_seen_in": facts.first_seen_in(start, until),
-        "top": [facts.top_entities(start, until, n) for n in (1, 3, 50)],
-        "entity_days": facts.entity_days(keys, start, until),
-        "entity_documents": [facts.entity_documents(keys, split, until, newest, n)
-                             for newest in (True, False) for n in (1, 25)],
-        "edge_documents": [facts.edge_documents(routes + [e for e, _, _ in counted], start,
-                                                until, n) for n in (1, 25)],
-        "with_evidence": facts.with_evidence(routes, until),
-        "routes": [(_identity(e), e.first_seen) for e in routes],
-        "located_in": [(_identity(e), e.weight) for e in facts.located_in(until)],
-        "route_ends": facts.route_ends(until),
-        # The protocol offers every named route and any corridor; the server a subset
-        # that must hold every change (the reports' equality checks that part).
-        "changing": {_identity(e) for e in changing} <= {
-            _identity(e) for e in routes if e.mode not in ("", "unknown")},
-        "corridors": corridors,
-        "pairs": [(_identity(e), e.first_seen) for e in facts.pair_edges(
-            [(e.type, e.source, e.target) for e in routes], until)],
-        "new_pairs": [facts.new_relation_pairs(types, start, until, n) for n in (1, 200)],
-        "window": sorted(facts.window_dates(start, until)),
-        "summaries": facts.summaries(sorted(i for i, _ in facts.window_dates(start, until))),
-    }
-
-
-def with_edge_cases(corpus):
-    """The corpus with an off-topic document older than all the rest, and a place
-    placed again after some windows end (its weight then counts up to their end)."""
-    corpus.add("old-off-topic", "2026-05-01", ("LOCATION:Mae Sot",), relevant=False)
-    late = corpus.add("placed-again", day(10, 0), ("LOCATION:Mae Sot", "LOCATION:Thailand"))
-    corpus.relate("LOCATED_IN", "LOCATION:Mae Sot", "LOCATION:Thailand", late, day(10, 0))
-    return corpus
-
-
 @pytest.mark.parametrize("corpus", [build_corpus, corridor_corpus])
 def test_each_answer_is_the_protocol_answer(store, corpus):
     loaded(store, with_edge_cases(corpus()).batch())
     types = tuple(TrendSettings().relation_types)
-    for start, split, until in [(SINCE, day(7, 0), UNTIL), (day(2, 0), day(9, 5), UNTIL),
-                                (day(3, 3), day(6, 3), day(9, 4)), (day(9, 1), day(9, 1),
-                                                                   day(9, 1))]:
+    for start, split, until in PERIODS:
         fast = answers(Neo4jTrendFacts(store), types, start, split, until)
         slow = answers(ProtocolTrendFacts(store), types, start, split, until)
         assert fast.pop("corridors") is not None and slow.pop("corridors") is None
