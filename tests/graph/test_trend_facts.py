@@ -21,7 +21,7 @@ from test_trends import (  # noqa: E402
     day,
 )
 
-from graph.embedded import EmbeddedGraphStore  # noqa: E402
+from graph.embedded import EmbeddedGraphStore, EmbeddedTrendFacts  # noqa: E402
 from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow  # noqa: E402
 from graph.trends import LISTED, ProtocolTrendFacts, TrendSettings, trends_report  # noqa: E402,E501
 
@@ -225,6 +225,38 @@ def with_edge_cases(corpus):
 # ending before the corpus does, and one single day.
 PERIODS = [(SINCE, day(7, 0), UNTIL), (day(2, 0), day(9, 5), UNTIL),
            (day(3, 3), day(6, 3), day(9, 4)), (day(9, 1), day(9, 1), day(9, 1))]
+
+
+def _known_differences_taken_out(embedded: dict, protocol: dict) -> tuple[dict, dict]:
+    """The two answers where the embedded facts differ from the protocol's, held to be
+    exactly these differences and then left out of the whole comparison. Neither reaches
+    the report, which reads edge documents with .get(key, []) and asks distinct pairs:
+    edge_documents leaves out an edge with no evidence in the window (the protocol and
+    Neo4j give it []); pair_edges gives each edge once per time its pair is asked (they
+    give it once). When the embedded store answers as they do, the first check fails:
+    then drop this and compare the answers whole."""
+    assert embedded["edge_documents"] == [{key: docs for key, docs in found.items() if docs}
+                                          for found in protocol["edge_documents"]]
+    assert list(dict.fromkeys(embedded["pairs"])) == protocol["pairs"]
+    differing = ("edge_documents", "pairs")
+    return ({k: v for k, v in embedded.items() if k not in differing},
+            {k: v for k, v in protocol.items() if k not in differing})
+
+
+@pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.parametrize("corpus", [build_corpus, corridor_corpus])
+def test_each_answer_is_the_protocol_answer(tmp_path, corpus, period):
+    # Whole reports agreeing can hide an answer that differs where the report does not look.
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(with_edge_cases(corpus()).batch())
+        facts = store.trend_facts()
+        assert isinstance(facts, EmbeddedTrendFacts)
+        types = tuple(TrendSettings().relation_types)
+        fast = answers(facts, types, *period)
+        slow = answers(ProtocolTrendFacts(store), types, *period)
+    assert fast.pop("corridors") is not None and slow.pop("corridors") is None
+    fast, slow = _known_differences_taken_out(fast, slow)
+    assert fast == slow
 
 
 def _trend_days(store: EmbeddedGraphStore) -> list[tuple]:
