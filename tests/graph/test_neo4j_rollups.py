@@ -21,7 +21,7 @@ from graph_world import (
     ev,
     mention,
 )
-from neo4j_server import PASSWORD, require_server
+from neo4j_server import PASSWORD
 
 from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow
 from graph.neo4j_store import (
@@ -34,19 +34,6 @@ from graph.neo4j_store import (
 )
 
 pytestmark = pytest.mark.neo4j
-
-
-@pytest.fixture(scope="module")
-def uri() -> str:
-    return require_server()
-
-
-@pytest.fixture
-def store(uri):
-    s = Neo4jGraphStore(uri=uri, user="neo4j", password=PASSWORD)
-    s.clear()
-    yield s
-    s.close()
 
 
 def stored_rollups(store: Neo4jGraphStore) -> DayRollups:
@@ -77,10 +64,10 @@ def rollup_nodes(store: Neo4jGraphStore) -> int:
         "MATCH (x) WHERE x:EntityDay OR x:EdgeDay OR x:TrendDay RETURN count(x)").single()[0])
 
 
-def test_writing_the_world_gives_the_rollups_its_rows_add_up_to(store):
-    store.upsert(WORLD)
-    rollups = stored_rollups(store)
-    assert rollups == recomputed_rollups(store)
+def test_writing_the_world_gives_the_rollups_its_rows_add_up_to(neo4j_store):
+    neo4j_store.upsert(WORLD)
+    rollups = stored_rollups(neo4j_store)
+    assert rollups == recomputed_rollups(neo4j_store)
     # Myanmar: once in d1 (2024-01-10), once in d2, twice in d5; off-topic d3 adds nothing.
     assert rollups.entities[(MYANMAR, "2024-01-10")] == (1, 1)
     assert rollups.entities[(MYANMAR, "2024-03-31")] == (2, 1)
@@ -88,75 +75,78 @@ def test_writing_the_world_gives_the_rollups_its_rows_add_up_to(store):
     assert rollups.trends[("documents", "", "2024-01-10")] == 1
 
 
-def test_rewriting_a_changed_document_moves_its_days_and_drops_the_emptied_ones(store):
-    store.upsert(WORLD)
+def test_rewriting_a_changed_document_moves_its_days_and_drops_the_emptied_ones(neo4j_store):
+    neo4j_store.upsert(WORLD)
     # d1 again, a month later, naming Myanmar only and with one new relation.
     moved = DocumentRow(id=D1, title="Raid revisited", url="u", source="s",
                         published="2024-02-10", relevant=True)
-    store.upsert(GraphBatch(
+    neo4j_store.upsert(GraphBatch(
         documents=(moved,),
         mentions=(MentionRow(D1, MYANMAR, 5, "2024-02-10"),
                   MentionRow(D1, DKBA, 1, "2024-02-10")),
         evidence=(EvidenceRow("OPERATES_IN", DKBA, MYANMAR, "", (), D1, 0, "s", "2024-02-10"),),
     ))
-    rollups = stored_rollups(store)
-    assert rollups == recomputed_rollups(store)
+    rollups = stored_rollups(neo4j_store)
+    assert rollups == recomputed_rollups(neo4j_store)
     assert (KK_PARK, "2024-01-10") not in rollups.entities
     assert (MYANMAR, "2024-01-10") not in rollups.entities
     assert rollups.entities[(MYANMAR, "2024-02-10")] == (5, 1)
     assert not [key for key in rollups.edges if key[1] == "2024-01-10"]
     assert not [key for key in rollups.trends if key[2] == "2024-01-10"]
     # The window queries read the rollups: January is empty now, February has d1.
-    assert store.top_entities("LOCATION", since="2024-01-01", until="2024-01-31") == []
-    overview = store.overview(since="2024-01-01", until="2024-01-31")
+    assert neo4j_store.top_entities("LOCATION", since="2024-01-01", until="2024-01-31") == []
+    overview = neo4j_store.overview(since="2024-01-01", until="2024-01-31")
     assert (overview.entities, overview.relations) == (0, 0)
-    [top] = store.top_entities("LOCATION", since="2024-02-01", until="2024-02-10", limit=1)
+    [top] = neo4j_store.top_entities("LOCATION", since="2024-02-01", until="2024-02-10", limit=1)
     assert (top.key, top.mentions, top.documents) == (MYANMAR, 5, 1)
 
 
-def test_a_document_turning_off_topic_takes_its_days_away(store):
-    store.upsert(WORLD)
-    before = stored_rollups(store)
-    store.upsert(GraphBatch(documents=(doc(D5, "UNODC report", "UNODC", relevant=False),),
-                            mentions=(mention(D5, MYANMAR),)))
-    rollups = stored_rollups(store)
-    assert rollups == recomputed_rollups(store)
+def test_a_document_turning_off_topic_takes_its_days_away(neo4j_store):
+    neo4j_store.upsert(WORLD)
+    before = stored_rollups(neo4j_store)
+    neo4j_store.upsert(GraphBatch(
+        documents=(doc(D5, "UNODC report", "UNODC", relevant=False),),
+        mentions=(mention(D5, MYANMAR),)))
+    rollups = stored_rollups(neo4j_store)
+    assert rollups == recomputed_rollups(neo4j_store)
     assert (MYANMAR, "2024-03-31") in before.entities
     assert not [key for key in rollups.entities if key[1] == "2024-03-31"]
     assert ("documents", "", "2024-03-31") not in rollups.trends
-    assert store.trend_facts().relevant_days("2024-03-01", "2024-03-31") == [("2024-03-05", 1)]
+    assert neo4j_store.trend_facts().relevant_days("2024-03-01", "2024-03-31") == [
+        ("2024-03-05", 1)]
 
 
-def test_writing_the_same_batch_again_leaves_the_rollups_as_they_were(store):
-    store.upsert(WORLD)
-    before = stored_rollups(store)
-    store.upsert(WORLD)
-    assert stored_rollups(store) == before
+def test_writing_the_same_batch_again_leaves_the_rollups_as_they_were(neo4j_store):
+    neo4j_store.upsert(WORLD)
+    before = stored_rollups(neo4j_store)
+    neo4j_store.upsert(WORLD)
+    assert stored_rollups(neo4j_store) == before
 
 
-def test_one_of_two_documents_on_a_day_rewritten_keeps_the_other_s_share(store):
-    store.upsert(WORLD)
+def test_one_of_two_documents_on_a_day_rewritten_keeps_the_other_s_share(neo4j_store):
+    neo4j_store.upsert(WORLD)
     twin = GraphBatch(documents=(DocumentRow(id="d4b", title="t", url="u", source="s",
                                              published="2024-03-05", relevant=True),),
                       mentions=(MentionRow("d4b", MYAWADDY, 2, "2024-03-05"),))
-    store.upsert(twin)
-    assert stored_rollups(store).entities[(MYAWADDY, "2024-03-05")] == (3, 2)
-    store.upsert(GraphBatch(documents=(doc(D4, "Trafficked", "Frontier"),),
-                            mentions=(mention(D4, MYAWADDY, 4),),
-                            evidence=(ev("LOCATED_IN", KK_PARK, MYAWADDY, D4, 0, "s"),)))
-    rollups = stored_rollups(store)
-    assert rollups == recomputed_rollups(store)
+    neo4j_store.upsert(twin)
+    assert stored_rollups(neo4j_store).entities[(MYAWADDY, "2024-03-05")] == (3, 2)
+    neo4j_store.upsert(GraphBatch(documents=(doc(D4, "Trafficked", "Frontier"),),
+                                  mentions=(mention(D4, MYAWADDY, 4),),
+                                  evidence=(ev("LOCATED_IN", KK_PARK, MYAWADDY, D4, 0, "s"),)))
+    rollups = stored_rollups(neo4j_store)
+    assert rollups == recomputed_rollups(neo4j_store)
     assert rollups.entities[(MYAWADDY, "2024-03-05")] == (6, 2)
 
 
-def test_clear_removes_every_rollup(store):
-    store.upsert(WORLD)
-    assert rollup_nodes(store) > 0
-    store.clear()
-    assert rollup_nodes(store) == 0
-    store.upsert(GraphBatch(documents=(doc(D2, "t", "s"),), mentions=(mention(D2, MYANMAR),)))
-    assert stored_rollups(store) == recomputed_rollups(store)
-    assert store.overview(since="2024-01-01", until="2024-12-31").entities == 1
+def test_clear_removes_every_rollup(neo4j_store):
+    neo4j_store.upsert(WORLD)
+    assert rollup_nodes(neo4j_store) > 0
+    neo4j_store.clear()
+    assert rollup_nodes(neo4j_store) == 0
+    neo4j_store.upsert(GraphBatch(documents=(doc(D2, "t", "s"),),
+                                  mentions=(mention(D2, MYANMAR),)))
+    assert stored_rollups(neo4j_store) == recomputed_rollups(neo4j_store)
+    assert neo4j_store.overview(since="2024-01-01", until="2024-12-31").entities == 1
 
 
 def unset_rollups(store: Neo4jGraphStore, keep_some: bool) -> None:
@@ -173,13 +163,14 @@ def unset_rollups(store: Neo4jGraphStore, keep_some: bool) -> None:
 
 
 @pytest.mark.parametrize("keep_some", [False, True], ids=["none", "stale"])
-def test_a_database_written_before_the_rollups_gets_them_once_when_opened(uri, store,
+def test_a_database_written_before_the_rollups_gets_them_once_when_opened(neo4j_uri,
+                                                                         neo4j_store,
                                                                          keep_some):
-    store.upsert(WORLD)
-    expected = stored_rollups(store)
-    unset_rollups(store, keep_some)
-    assert stored_rollups(store) != expected
-    with Neo4jGraphStore(uri=uri, user="neo4j", password=PASSWORD) as reopened:
+    neo4j_store.upsert(WORLD)
+    expected = stored_rollups(neo4j_store)
+    unset_rollups(neo4j_store, keep_some)
+    assert stored_rollups(neo4j_store) != expected
+    with Neo4jGraphStore(uri=neo4j_uri, user="neo4j", password=PASSWORD) as reopened:
         assert stored_rollups(reopened) == expected
         version = reopened._run("rollup version", lambda tx: tx.run(
             "MATCH (m:GraphMeta {name: $name}) RETURN m.rollups", name=META).single()[0])
@@ -189,16 +180,16 @@ def test_a_database_written_before_the_rollups_gets_them_once_when_opened(uri, s
         assert (top.key, top.mentions) == (KK_PARK, 3)
 
 
-def test_trend_day_counts_follow_a_rewritten_document(store):
-    store.upsert(WORLD)
-    facts = store.trend_facts()
+def test_trend_day_counts_follow_a_rewritten_document(neo4j_store):
+    neo4j_store.upsert(WORLD)
+    facts = neo4j_store.trend_facts()
     labels, relations = facts.day_counts("2024-03-01", "2024-03-31")
     assert labels["LOCATION"]["2024-03-31"] == 2  # d5: Myanmar, Cambodia
-    store.upsert(GraphBatch(documents=(doc(D5, "UNODC report", "UNODC"),),
-                            mentions=(mention(D5, UNODC),)))
+    neo4j_store.upsert(GraphBatch(documents=(doc(D5, "UNODC report", "UNODC"),),
+                                  mentions=(mention(D5, UNODC),)))
     labels, relations = facts.day_counts("2024-03-01", "2024-03-31")
     assert labels["LOCATION"]["2024-03-31"] == 0
     assert labels["ORG"]["2024-03-31"] == 1
     assert not any(day == "2024-03-31" for counts in relations.values() for day in counts)
     assert facts.entity_counts("2024-01-01", "2024-03-01", "2024-03-31").get(MYANMAR) is None
-    assert stored_rollups(store) == recomputed_rollups(store)
+    assert stored_rollups(neo4j_store) == recomputed_rollups(neo4j_store)

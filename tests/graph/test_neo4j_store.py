@@ -12,7 +12,7 @@ import pytest
 from graph_world import D1, MYANMAR, WORLD, doc, ev, mention
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from neo4j_server import PASSWORD, free_port, require_server
+from neo4j_server import PASSWORD, free_port
 
 from graph.embedded import EmbeddedGraphStore
 from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow
@@ -20,19 +20,6 @@ from graph.neo4j_store import Neo4jGraphStore, relation_type
 from ingest.errors import StoreError
 
 pytestmark = pytest.mark.neo4j
-
-
-@pytest.fixture(scope="module")
-def uri() -> str:
-    return require_server()
-
-
-@pytest.fixture
-def store(uri):
-    s = Neo4jGraphStore(uri=uri, user="neo4j", password=PASSWORD)
-    s.clear()
-    yield s
-    s.close()
 
 
 def full_state(store) -> tuple:
@@ -52,20 +39,21 @@ def test_unreachable_server_raises_store_error_naming_uri_not_password():
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
 
 
-def test_wrong_password_raises_store_error_without_the_password(uri):
+def test_wrong_password_raises_store_error_without_the_password(neo4j_uri):
     with pytest.raises(StoreError) as raised:
-        Neo4jGraphStore(uri=uri, user="neo4j", password="not-the-Pa55word")
-    assert uri in str(raised.value)
+        Neo4jGraphStore(uri=neo4j_uri, user="neo4j", password="not-the-Pa55word")
+    assert neo4j_uri in str(raised.value)
     assert "not-the-Pa55word" not in str(raised.value)
 
 
-def test_repr_and_attributes_do_not_hold_the_password(store):
-    assert PASSWORD not in repr(store)
-    assert all(value != PASSWORD for value in vars(store).values() if isinstance(value, str))
+def test_repr_and_attributes_do_not_hold_the_password(neo4j_store):
+    assert PASSWORD not in repr(neo4j_store)
+    assert all(value != PASSWORD for value in vars(neo4j_store).values()
+               if isinstance(value, str))
 
 
-def test_opening_twice_keeps_one_set_of_constraints_and_indexes(uri, store):
-    with neo4j.GraphDatabase.driver(uri, auth=("neo4j", PASSWORD)) as driver:
+def test_opening_twice_keeps_one_set_of_constraints_and_indexes(neo4j_uri, neo4j_store):
+    with neo4j.GraphDatabase.driver(neo4j_uri, auth=("neo4j", PASSWORD)) as driver:
         def schema():
             constraints, _, _ = driver.execute_query(
                 "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties "
@@ -77,7 +65,7 @@ def test_opening_twice_keeps_one_set_of_constraints_and_indexes(uri, store):
                     sorted(tuple(r.values()) for r in indexes))
 
         before = schema()
-        Neo4jGraphStore(uri=uri, user="neo4j", password=PASSWORD).close()
+        Neo4jGraphStore(uri=neo4j_uri, user="neo4j", password=PASSWORD).close()
         assert schema() == before
     constraints, indexes = before
     assert ("scamtrace_entity_key", "['Entity']", "['key']") in constraints
@@ -85,14 +73,15 @@ def test_opening_twice_keeps_one_set_of_constraints_and_indexes(uri, store):
     assert ("scamtrace_entity_names", "FULLTEXT") in indexes
 
 
-def test_a_database_without_the_evidence_window_index_gets_it_when_opened(uri, store):
+def test_a_database_without_the_evidence_window_index_gets_it_when_opened(neo4j_uri,
+                                                                          neo4j_store):
     # The trends facts read an edge's evidence in a window along the (edge, date) index
     # by name, so a database created before it must have it made when opened.
-    store.upsert(WORLD)
-    expected = store.trend_facts().relation_counts(("OPERATES_IN",), "2024-01-01",
-                                                   "2024-02-01", "2024-12-31")
+    neo4j_store.upsert(WORLD)
+    expected = neo4j_store.trend_facts().relation_counts(("OPERATES_IN",), "2024-01-01",
+                                                         "2024-02-01", "2024-12-31")
     assert expected
-    with neo4j.GraphDatabase.driver(uri, auth=("neo4j", PASSWORD)) as driver:
+    with neo4j.GraphDatabase.driver(neo4j_uri, auth=("neo4j", PASSWORD)) as driver:
         def index() -> list[tuple]:
             rows, _, _ = driver.execute_query(
                 "SHOW INDEXES YIELD name, labelsOrTypes, properties, state "
@@ -102,15 +91,15 @@ def test_a_database_without_the_evidence_window_index_gets_it_when_opened(uri, s
 
         driver.execute_query("DROP INDEX scamtrace_evidence_edge_date")
         assert index() == []
-        with Neo4jGraphStore(uri=uri, user="neo4j", password=PASSWORD) as reopened:
+        with Neo4jGraphStore(uri=neo4j_uri, user="neo4j", password=PASSWORD) as reopened:
             assert index() == [(["Evidence"], ["edge", "date"], "ONLINE")]
             assert reopened.trend_facts().relation_counts(
                 ("OPERATES_IN",), "2024-01-01", "2024-02-01", "2024-12-31") == expected
 
 
-def test_failed_upsert_leaves_the_store_and_mark_as_they_were(store):
-    store.upsert(WORLD)
-    before = full_state(store)
+def test_failed_upsert_leaves_the_store_and_mark_as_they_were(neo4j_store):
+    neo4j_store.upsert(WORLD)
+    before = full_state(neo4j_store)
     broken = GraphBatch(
         documents=(doc(D1, "Rewritten title", "Irrawaddy"),),
         mentions=(mention(D1, MYANMAR, 9),),
@@ -118,8 +107,8 @@ def test_failed_upsert_leaves_the_store_and_mark_as_they_were(store):
         high_water_mark=99,
     )
     with pytest.raises(StoreError, match="NOT_A_RELATION"):
-        store.upsert(broken)
-    assert full_state(store) == before
+        neo4j_store.upsert(broken)
+    assert full_state(neo4j_store) == before
 
 
 def test_relation_types_outside_the_taxonomy_never_reach_cypher():
@@ -128,16 +117,16 @@ def test_relation_types_outside_the_taxonomy_never_reach_cypher():
         relation_type("ROUTE]->() DETACH DELETE (n) //")
 
 
-def test_entity_names_are_matched_as_text_not_as_query_syntax(store):
+def test_entity_names_are_matched_as_text_not_as_query_syntax(neo4j_store):
     odd = ("LOCATION:Ban (Mae) Sot*", "ORG:O'Brien \"AND\" co", "LOCATION:Đà Nẵng",
            "PLATFORM:Straße")
-    store.upsert(GraphBatch(documents=(doc(D1, "t", "s"),),
-                            mentions=tuple(mention(D1, k) for k in odd)))
-    assert [n.key for n in store.search_entities("(mae) sot*")] == [odd[0]]
-    assert [n.key for n in store.search_entities('"and"')] == [odd[1]]
-    assert [n.key for n in store.search_entities("nẵng")] == [odd[2]]
-    assert [n.key for n in store.search_entities("STRASSE")] == [odd[3]]  # casefolded
-    assert store.search_entities("*") == [store.entity(odd[0])]
+    neo4j_store.upsert(GraphBatch(documents=(doc(D1, "t", "s"),),
+                                  mentions=tuple(mention(D1, k) for k in odd)))
+    assert [n.key for n in neo4j_store.search_entities("(mae) sot*")] == [odd[0]]
+    assert [n.key for n in neo4j_store.search_entities('"and"')] == [odd[1]]
+    assert [n.key for n in neo4j_store.search_entities("nẵng")] == [odd[2]]
+    assert [n.key for n in neo4j_store.search_entities("STRASSE")] == [odd[3]]  # casefolded
+    assert neo4j_store.search_entities("*") == [neo4j_store.entity(odd[0])]
 
 
 # -- the same graph as the embedded store, however batches arrive -----------------
@@ -183,8 +172,8 @@ def queries(store) -> tuple:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(st.sampled_from(("d0", "d1", "d2", "d3", "d4")).flatmap(document_batch),
                         min_size=1, max_size=6))
-def test_any_sequence_of_batches_gives_the_embedded_store_s_answers(store, batches):
-    store.clear()
+def test_any_sequence_of_batches_gives_the_embedded_store_s_answers(neo4j_store, batches):
+    neo4j_store.clear()
     with tempfile.TemporaryDirectory() as tmp:
         embedded = EmbeddedGraphStore(Path(tmp) / "graph.sqlite")
         try:
@@ -192,17 +181,17 @@ def test_any_sequence_of_batches_gives_the_embedded_store_s_answers(store, batch
                 batch = GraphBatch(documents=batch.documents, mentions=batch.mentions,
                                    evidence=batch.evidence, high_water_mark=i + 1)
                 embedded.upsert(batch)
-                store.upsert(batch)
-            assert queries(store) == queries(embedded)
+                neo4j_store.upsert(batch)
+            assert queries(neo4j_store) == queries(embedded)
         finally:
             embedded.close()
 
 
-def test_evidence_arriving_out_of_date_order_keeps_a_hub_edge_s_figures(store):
+def test_evidence_arriving_out_of_date_order_keeps_a_hub_edge_s_figures(neo4j_store):
     # Each document adds two pieces of evidence to one edge; one batch arrives out of date
     # order (its dates go first), the others after it in order (theirs go at the end).
     dates = ("2024-02-01", "2024-01-01", "2024-03-01", "2024-03-01", "2024-03-15")
-    store.clear()
+    neo4j_store.clear()
     with tempfile.TemporaryDirectory() as tmp:
         embedded = EmbeddedGraphStore(Path(tmp) / "graph.sqlite")
         try:
@@ -217,9 +206,9 @@ def test_evidence_arriving_out_of_date_order_keeps_a_hub_edge_s_figures(store):
                                                f"sentence {index}", date) for index in (0, 1)),
                     high_water_mark=number + 1)
                 embedded.upsert(batch)
-                store.upsert(batch)
-            assert queries(store) == queries(embedded)
-            [edge] = store.edges(since="2024-02-01", until="2024-03-10")
+                neo4j_store.upsert(batch)
+            assert queries(neo4j_store) == queries(embedded)
+            [edge] = neo4j_store.edges(since="2024-02-01", until="2024-03-10")
             assert (edge.weight, edge.first_seen, edge.last_seen) == (6, "2024-02-01",
                                                                       "2024-03-01")
         finally:

@@ -13,15 +13,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from neo4j_server import PASSWORD, require_server  # noqa: E402
 from test_trend_facts import (  # noqa: E402
     KEYS,
+    PERIODS,
     WINDOW_EDGE_ROUTES,
     _ProtocolOnly,
     _route_documents,
+    answers,
     assert_listing_keeps_the_best_documented_new_relations,
     assert_mode_change_on_the_window_edge,
     both_reports,
+    with_edge_cases,
 )
 from test_trends import SINCE, UNTIL, build_corpus, corridor_corpus, day  # noqa: E402
 
@@ -41,64 +43,52 @@ from graph.trends import (  # noqa: E402
 pytestmark = pytest.mark.neo4j
 
 
-@pytest.fixture(scope="module")
-def uri() -> str:
-    return require_server()
-
-
-@pytest.fixture(scope="module")
-def store(uri):
-    s = Neo4jGraphStore(uri=uri, user="neo4j", password=PASSWORD)
-    yield s
-    s.close()
-
-
 def loaded(store: Neo4jGraphStore, batch: GraphBatch) -> Neo4jGraphStore:
     store.clear()
     store.upsert(batch)
     return store
 
 
-def test_store_answers_through_its_own_facts(store):
-    assert isinstance(trend_facts(store), Neo4jTrendFacts)
-    assert isinstance(trend_facts(_ProtocolOnly(store)), ProtocolTrendFacts)
+def test_store_answers_through_its_own_facts(neo4j_module_store):
+    assert isinstance(trend_facts(neo4j_module_store), Neo4jTrendFacts)
+    assert isinstance(trend_facts(_ProtocolOnly(neo4j_module_store)), ProtocolTrendFacts)
 
 
 WINDOWS = [(SINCE, UNTIL), (day(8, 0), UNTIL), (day(9, 0), UNTIL), ("2026-07-13", UNTIL),
            (None, None), (day(3, 2), day(7, 4))]
 
 
-def test_server_aggregates_give_the_report_the_protocol_gives(store):
-    loaded(store, build_corpus().batch())
+def test_server_aggregates_give_the_report_the_protocol_gives(neo4j_module_store):
+    loaded(neo4j_module_store, build_corpus().batch())
     for window in WINDOWS:
-        fast, slow = both_reports(store, *window)
+        fast, slow = both_reports(neo4j_module_store, *window)
         assert fast == slow, window
     # The corpus has something in every part, so the comparison compares something.
-    fast, _ = both_reports(store, SINCE, UNTIL)
+    fast, _ = both_reports(neo4j_module_store, SINCE, UNTIL)
     assert fast.bursts and fast.first_seen and fast.new_relations and fast.counts.by_entity
 
 
-def test_server_aggregates_give_the_corridor_report_the_protocol_gives(store):
-    loaded(store, corridor_corpus().batch())
+def test_server_aggregates_give_the_corridor_report_the_protocol_gives(neo4j_module_store):
+    loaded(neo4j_module_store, corridor_corpus().batch())
     for window in [(day(8, 0), UNTIL), (day(10, 0), UNTIL), (None, None)]:
-        fast, slow = both_reports(store, *window)
+        fast, slow = both_reports(neo4j_module_store, *window)
         assert fast == slow, window
-    fast, _ = both_reports(store, day(8, 0), UNTIL)
+    fast, _ = both_reports(neo4j_module_store, day(8, 0), UNTIL)
     assert [c.kind for c in fast.mode_changes] == ["corridor"]
 
 
-def test_listing_keeps_the_best_documented_new_relations_both_ways(store):
+def test_listing_keeps_the_best_documented_new_relations_both_ways(neo4j_module_store):
     assert_listing_keeps_the_best_documented_new_relations(
-        loaded(store, corridor_corpus().batch()))
+        loaded(neo4j_module_store, corridor_corpus().batch()))
 
 
 @pytest.mark.parametrize("since", ["2026-06-10", "2026-06-11"])
-def test_mode_first_reported_on_the_window_edge_is_a_change_both_ways(store, since):
-    assert_mode_change_on_the_window_edge(loaded(store, _route_documents(WINDOW_EDGE_ROUTES)),
-                                          since)
+def test_mode_first_reported_on_the_window_edge_is_a_change_both_ways(neo4j_module_store, since):
+    assert_mode_change_on_the_window_edge(
+        loaded(neo4j_module_store, _route_documents(WINDOW_EDGE_ROUTES)), since)
 
 
-def test_bursting_relation_lists_its_newest_documents_with_their_first_sentence(store):
+def test_bursting_relation_lists_its_newest_documents_with_their_first_sentence(neo4j_module_store):
     # One document with two sentences on the same day for a relation that bursts: the
     # lower sentence index is the one shown, as the protocol path shows it.
     corpus = build_corpus()
@@ -109,77 +99,21 @@ def test_bursting_relation_lists_its_newest_documents_with_their_first_sentence(
             corpus.evidence.append(EvidenceRow(
                 "RECRUITS_VIA", "RECRUITER:Hub", "PLATFORM:Line", "", (), doc, index,
                 f"sentence {index} of {doc}", day(10, i % 7)))
-    loaded(store, corpus.batch())
-    fast, slow = both_reports(store, SINCE, UNTIL)
+    loaded(neo4j_module_store, corpus.batch())
+    fast, slow = both_reports(neo4j_module_store, SINCE, UNTIL)
     assert fast == slow
     [hub] = [b for b in fast.bursts if b.kind == "relation" and "RECRUITER:Hub" in b.key]
     assert hub.document_count == 30 and len(hub.documents) == 25
     assert all(d.sentence == f"sentence 0 of {d.id}" for d in hub.documents)
 
 
-def _identity(edge) -> tuple:
-    return (edge.type, edge.source, edge.target, edge.mode)
-
-
-def answers(facts, types: tuple[str, ...], start: str, split: str, until: str) -> dict:
-    """Every question the report asks, for one (start, split, until); edges reduced to
-    what the report reads of them (the protocol's carry windowed figures besides)."""
-    keys = [k for k, _ in sorted(facts.entity_counts(start, split, until).items())]
-    keys += ["LOCATION:nowhere"]
-    countries = {"LOCATION:Mae Sot": "Thailand", "LOCATION:Ranong": "Thailand",
-                 "LOCATION:Myawaddy": "Myanmar", "LOCATION:Kawthaung": "Myanmar"}
-    routes = facts.route_edges(until)
-    counted = facts.relation_counts(types, start, split, until)
-    changing, corridors = facts.mode_change_routes(start, until, countries)
-    return {
-        "relevant_days": [facts.relevant_days(start, until), facts.relevant_days(None, None)],
-        "oldest": facts.oldest_relevant_day(),
-        "day_counts": facts.day_counts(start, until),
-        "entity_counts": facts.entity_counts(start, split, until),
-        "relation_counts": [(_identity(e), e.first_seen, b, r) for e, b, r in counted],
-        "first_seen": facts.first_seen(keys),
-        "first_seen_in": facts.first_seen_in(start, until),
-        "top": [facts.top_entities(start, until, n) for n in (1, 3, 50)],
-        "entity_days": facts.entity_days(keys, start, until),
-        "entity_documents": [facts.entity_documents(keys, split, until, newest, n)
-                             for newest in (True, False) for n in (1, 25)],
-        "edge_documents": [facts.edge_documents(routes + [e for e, _, _ in counted], start,
-                                                until, n) for n in (1, 25)],
-        "with_evidence": facts.with_evidence(routes, until),
-        "routes": [(_identity(e), e.first_seen) for e in routes],
-        "located_in": [(_identity(e), e.weight) for e in facts.located_in(until)],
-        "route_ends": facts.route_ends(until),
-        # The protocol offers every named route and any corridor; the server a subset
-        # that must hold every change (the reports' equality checks that part).
-        "changing": {_identity(e) for e in changing} <= {
-            _identity(e) for e in routes if e.mode not in ("", "unknown")},
-        "corridors": corridors,
-        "pairs": [(_identity(e), e.first_seen) for e in facts.pair_edges(
-            [(e.type, e.source, e.target) for e in routes], until)],
-        "new_pairs": [facts.new_relation_pairs(types, start, until, n) for n in (1, 200)],
-        "window": sorted(facts.window_dates(start, until)),
-        "summaries": facts.summaries(sorted(i for i, _ in facts.window_dates(start, until))),
-    }
-
-
-def with_edge_cases(corpus):
-    """The corpus with an off-topic document older than all the rest, and a place
-    placed again after some windows end (its weight then counts up to their end)."""
-    corpus.add("old-off-topic", "2026-05-01", ("LOCATION:Mae Sot",), relevant=False)
-    late = corpus.add("placed-again", day(10, 0), ("LOCATION:Mae Sot", "LOCATION:Thailand"))
-    corpus.relate("LOCATED_IN", "LOCATION:Mae Sot", "LOCATION:Thailand", late, day(10, 0))
-    return corpus
-
-
 @pytest.mark.parametrize("corpus", [build_corpus, corridor_corpus])
-def test_each_answer_is_the_protocol_answer(store, corpus):
-    loaded(store, with_edge_cases(corpus()).batch())
+def test_each_answer_is_the_protocol_answer(neo4j_module_store, corpus):
+    loaded(neo4j_module_store, with_edge_cases(corpus()).batch())
     types = tuple(TrendSettings().relation_types)
-    for start, split, until in [(SINCE, day(7, 0), UNTIL), (day(2, 0), day(9, 5), UNTIL),
-                                (day(3, 3), day(6, 3), day(9, 4)), (day(9, 1), day(9, 1),
-                                                                   day(9, 1))]:
-        fast = answers(Neo4jTrendFacts(store), types, start, split, until)
-        slow = answers(ProtocolTrendFacts(store), types, start, split, until)
+    for start, split, until in PERIODS:
+        fast = answers(Neo4jTrendFacts(neo4j_module_store), types, start, split, until)
+        slow = answers(ProtocolTrendFacts(neo4j_module_store), types, start, split, until)
         assert fast.pop("corridors") is not None and slow.pop("corridors") is None
         assert fast == slow, (start, split, until)
 
@@ -195,7 +129,7 @@ documents_strategy = st.lists(
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(documents_strategy, st.integers(0, 20), st.integers(0, 20), st.integers(1, 3))
-def test_any_corpus_gives_the_same_report_both_ways(store, docs, a, b, listed):
+def test_any_corpus_gives_the_same_report_both_ways(neo4j_module_store, docs, a, b, listed):
     def on(offset: int) -> str:
         return (date(2026, 6, 1) + timedelta(days=offset * 3)).isoformat()
 
@@ -210,10 +144,10 @@ def test_any_corpus_gives_the_same_report_both_ways(store, docs, a, b, listed):
             type_ = "ROUTE" if keys[1].startswith("LOCATION") else "OPERATES_IN"
             evidence.append(EvidenceRow(type_, keys[0], keys[1], mode if type_ == "ROUTE"
                                         else "", (), doc_id, 0, "s.", published))
-    loaded(store, GraphBatch(documents=tuple(rows), mentions=tuple(mentions),
-                             evidence=tuple(evidence), high_water_mark=1))
+    loaded(neo4j_module_store, GraphBatch(documents=tuple(rows), mentions=tuple(mentions),
+                                          evidence=tuple(evidence), high_water_mark=1))
     since, until = sorted((on(a), on(b)))
-    fast, slow = both_reports(store, since, until, listed)
+    fast, slow = both_reports(neo4j_module_store, since, until, listed)
     assert fast == slow
 
 
@@ -249,36 +183,37 @@ def listings(facts, since: str, until: str) -> dict:
 
 @pytest.mark.parametrize("since, until", [("2026-06-01", "2026-06-30"),
                                           ("2026-06-20", "2026-06-28")])
-def test_a_hub_s_first_documents_are_those_the_protocol_lists(store, since, until):
+def test_a_hub_s_first_documents_are_those_the_protocol_lists(neo4j_module_store, since, until):
     # The hub's newest 1 or 3 lie on its last days, where few documents were published:
     # they are found among those documents; its 25, and the rare place's, from its mentions.
-    loaded(store, hub_batch())
-    assert listings(Neo4jTrendFacts(store), since, until) == listings(
-        ProtocolTrendFacts(store), since, until)
+    loaded(neo4j_module_store, hub_batch())
+    assert listings(Neo4jTrendFacts(neo4j_module_store), since, until) == listings(
+        ProtocolTrendFacts(neo4j_module_store), since, until)
 
 
-def test_the_cut_listing_alone_gives_a_hub_s_first_documents(store):
+def test_the_cut_listing_alone_gives_a_hub_s_first_documents(neo4j_module_store):
     # Without the fall-back to the whole window that would hide a wrong cut.
-    loaded(store, hub_batch())
+    loaded(neo4j_module_store, hub_batch())
     keys = ["PLATFORM:Hub", "LOCATION:Rare"]
     for newest in (True, False):
         for n in (1, 3, 25):
             params = {"keys": keys, "since": "2026-06-01", "until": "2026-06-30",
                       "limit": n, "cut": True}
-            listed = store._run("listing", _collected, _first_documents(newest), params)
-            expected = ProtocolTrendFacts(store).entity_documents(
+            listed = neo4j_module_store._run("listing", _collected, _first_documents(newest),
+                                             params)
+            expected = ProtocolTrendFacts(neo4j_module_store).entity_documents(
                 keys, "2026-06-01", "2026-06-30", newest, n)
             assert ({key: sorted(row[1] for row in listed if row[0] == key) for key in keys}
                     == {key: sorted(d.id for d in docs)
                         for key, (_, docs) in expected.items()}), (newest, n)
 
 
-def test_a_hub_s_first_documents_when_its_days_disagree_with_its_documents(store):
+def test_a_hub_s_first_documents_when_its_days_disagree_with_its_documents(neo4j_module_store):
     # Six mentions dated on the last day put the hub's newest three there by its days;
     # the documents published then are too few, so it is listed from the whole window.
-    loaded(store, hub_batch(shifted=6))
-    fast = listings(Neo4jTrendFacts(store), "2026-06-01", "2026-06-30")
-    slow = listings(ProtocolTrendFacts(store), "2026-06-01", "2026-06-30")
+    loaded(neo4j_module_store, hub_batch(shifted=6))
+    fast = listings(Neo4jTrendFacts(neo4j_module_store), "2026-06-01", "2026-06-30")
+    slow = listings(ProtocolTrendFacts(neo4j_module_store), "2026-06-01", "2026-06-30")
     assert ({k: {key: docs for key, (_, docs) in found.items()} for k, found in fast.items()}
             == {k: {key: docs for key, (_, docs) in found.items()}
                 for k, found in slow.items()})

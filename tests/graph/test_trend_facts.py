@@ -21,7 +21,7 @@ from test_trends import (  # noqa: E402
     day,
 )
 
-from graph.embedded import EmbeddedGraphStore  # noqa: E402
+from graph.embedded import EmbeddedGraphStore, EmbeddedTrendFacts  # noqa: E402
 from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow  # noqa: E402
 from graph.trends import LISTED, ProtocolTrendFacts, TrendSettings, trends_report  # noqa: E402,E501
 
@@ -163,6 +163,100 @@ def test_theme_sample_is_read_as_the_protocol_reads_it(tmp_path, window):
         ids = sorted(i for i, _ in dated)[::2][::-1]  # any subset, in any order
         assert fast.summaries(ids) == slow.summaries(ids)
         assert [d.id for d in fast.summaries(ids)] == ids
+
+
+def _identity(edge) -> tuple:
+    return (edge.type, edge.source, edge.target, edge.mode)
+
+
+def answers(facts, types: tuple[str, ...], start: str, split: str, until: str) -> dict:
+    """Every question the report asks, for one (start, split, until); edges reduced to
+    what the report reads of them (the protocol's carry windowed figures besides).
+    Shared with the Neo4j suite."""
+    keys = [k for k, _ in sorted(facts.entity_counts(start, split, until).items())]
+    keys += ["LOCATION:nowhere"]
+    countries = {"LOCATION:Mae Sot": "Thailand", "LOCATION:Ranong": "Thailand",
+                 "LOCATION:Myawaddy": "Myanmar", "LOCATION:Kawthaung": "Myanmar"}
+    routes = facts.route_edges(until)
+    counted = facts.relation_counts(types, start, split, until)
+    changing, corridors = facts.mode_change_routes(start, until, countries)
+    return {
+        "relevant_days": [facts.relevant_days(start, until), facts.relevant_days(None, None)],
+        "oldest": facts.oldest_relevant_day(),
+        "day_counts": facts.day_counts(start, until),
+        "entity_counts": facts.entity_counts(start, split, until),
+        "relation_counts": [(_identity(e), e.first_seen, b, r) for e, b, r in counted],
+        "first_seen": facts.first_seen(keys),
+        "first_seen_in": facts.first_seen_in(start, until),
+        "top": [facts.top_entities(start, until, n) for n in (1, 3, 50)],
+        "entity_days": facts.entity_days(keys, start, until),
+        "entity_documents": [facts.entity_documents(keys, split, until, newest, n)
+                             for newest in (True, False) for n in (1, 25)],
+        "edge_documents": [facts.edge_documents(routes + [e for e, _, _ in counted], start,
+                                                until, n) for n in (1, 25)],
+        "with_evidence": facts.with_evidence(routes, until),
+        "routes": [(_identity(e), e.first_seen) for e in routes],
+        "located_in": [(_identity(e), e.weight) for e in facts.located_in(until)],
+        "route_ends": facts.route_ends(until),
+        # The protocol offers every named route and any corridor; the server a subset
+        # that must hold every change (the reports' equality checks that part).
+        "changing": {_identity(e) for e in changing} <= {
+            _identity(e) for e in routes if e.mode not in ("", "unknown")},
+        "corridors": corridors,
+        "pairs": [(_identity(e), e.first_seen) for e in facts.pair_edges(
+            [(e.type, e.source, e.target) for e in routes], until)],
+        "new_pairs": [facts.new_relation_pairs(types, start, until, n) for n in (1, 200)],
+        "window": sorted(facts.window_dates(start, until)),
+        "summaries": facts.summaries(sorted(i for i, _ in facts.window_dates(start, until))),
+    }
+
+
+def with_edge_cases(corpus):
+    """The corpus with an off-topic document older than all the rest, and a place
+    placed again after some windows end (its weight then counts up to their end).
+    Shared with the Neo4j suite."""
+    corpus.add("old-off-topic", "2026-05-01", ("LOCATION:Mae Sot",), relevant=False)
+    late = corpus.add("placed-again", day(10, 0), ("LOCATION:Mae Sot", "LOCATION:Thailand"))
+    corpus.relate("LOCATED_IN", "LOCATION:Mae Sot", "LOCATION:Thailand", late, day(10, 0))
+    return corpus
+
+
+# (start, split, until) periods: the whole corpus split in two, a later start, a period
+# ending before the corpus does, and one single day.
+PERIODS = [(SINCE, day(7, 0), UNTIL), (day(2, 0), day(9, 5), UNTIL),
+           (day(3, 3), day(6, 3), day(9, 4)), (day(9, 1), day(9, 1), day(9, 1))]
+
+
+def _known_differences_taken_out(embedded: dict, protocol: dict) -> tuple[dict, dict]:
+    """The two answers where the embedded facts differ from the protocol's, held to be
+    exactly these differences and then left out of the whole comparison. Neither reaches
+    the report, which reads edge documents with .get(key, []) and asks distinct pairs:
+    edge_documents leaves out an edge with no evidence in the window (the protocol and
+    Neo4j give it []); pair_edges gives each edge once per time its pair is asked (they
+    give it once). When the embedded store answers as they do, the first check fails:
+    then drop this and compare the answers whole."""
+    assert embedded["edge_documents"] == [{key: docs for key, docs in found.items() if docs}
+                                          for found in protocol["edge_documents"]]
+    assert list(dict.fromkeys(embedded["pairs"])) == protocol["pairs"]
+    differing = ("edge_documents", "pairs")
+    return ({k: v for k, v in embedded.items() if k not in differing},
+            {k: v for k, v in protocol.items() if k not in differing})
+
+
+@pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.parametrize("corpus", [build_corpus, corridor_corpus])
+def test_each_answer_is_the_protocol_answer(tmp_path, corpus, period):
+    # Whole reports agreeing can hide an answer that differs where the report does not look.
+    with EmbeddedGraphStore(tmp_path / "graph.sqlite") as store:
+        store.upsert(with_edge_cases(corpus()).batch())
+        facts = store.trend_facts()
+        assert isinstance(facts, EmbeddedTrendFacts)
+        types = tuple(TrendSettings().relation_types)
+        fast = answers(facts, types, *period)
+        slow = answers(ProtocolTrendFacts(store), types, *period)
+    assert fast.pop("corridors") is not None and slow.pop("corridors") is None
+    fast, slow = _known_differences_taken_out(fast, slow)
+    assert fast == slow
 
 
 def _trend_days(store: EmbeddedGraphStore) -> list[tuple]:
