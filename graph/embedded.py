@@ -1242,7 +1242,13 @@ class EmbeddedTrendFacts:
                        newest_first: bool = True) -> dict[str, list]:
         from graph.trends import SourceDocument, relation_key
 
-        found: dict[str, dict[str, SourceDocument]] = {}
+        ids = self._ids(edges)
+        # Every edge existing at ``until`` has an answer, [] when it has no document here.
+        found: dict[str, dict[str, SourceDocument]] = {
+            relation_key(Edge(type=t, source=s, target=g, mode=m)): {}
+            for t, s, g, m in self._query(
+                f"SELECT type, source, target, mode FROM edges WHERE id IN {IN_LIST} "
+                "AND first_seen <= ?", (ids, until))}
         order = "DESC" if newest_first else "ASC"
         # Each edge's first documents along its (edge_id, date) index, once per edge (as a
         # correlated IN list, SQLite ran it for every piece of evidence of a hub in the
@@ -1251,7 +1257,7 @@ class EmbeddedTrendFacts:
             "SELECT j.value, (SELECT json_group_array(doc_id) FROM (SELECT DISTINCT w.doc_id "
             "  FROM evidence w WHERE w.edge_id = j.value AND w.date >= ?2 AND w.date <= ?3 "
             f"  ORDER BY w.date {order}, w.doc_id {order} LIMIT ?4)) FROM json_each(?1) j",
-            (self._ids(edges), since, until, limit)) for doc_id in json.loads(docs)]
+            (ids, since, until, limit)) for doc_id in json.loads(docs)]
         for type_, source, target, mode, doc_id, day, sentence, title, url, site in self._query(
             "SELECT e.type, e.source, e.target, e.mode, v.doc_id, v.date, v.sentence, "
             "coalesce(d.title, ''), coalesce(d.url, ''), coalesce(d.source, '') "
@@ -1341,7 +1347,8 @@ class EmbeddedTrendFacts:
                     "JOIN edges e ON e.type = json_extract(j.value, '$[0]') "
                     "AND e.source = json_extract(j.value, '$[1]') "
                     "AND e.target = json_extract(j.value, '$[2]') WHERE e.first_seen <= ? "
-                    "ORDER BY e.type, e.source, e.target, e.mode", (_json(pairs), until))]
+                    "ORDER BY e.type, e.source, e.target, e.mode",
+                    (_json(dict.fromkeys(tuple(p) for p in pairs)), until))]
 
     def new_relation_pairs(self, types: Sequence[str], since: str, until: str, limit: int
                            ) -> tuple[int, list[tuple[str, str, str, int]]]:
