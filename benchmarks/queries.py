@@ -9,7 +9,7 @@ from the same extractions. Prints p50/p95 side by side; the last line is
 one JSON object of all figures.
 
     python benchmarks/queries.py --n N [--quick] [--rounds R] [--window-days D]
-        [--home DIR] [--no-neo4j] [--neo4j-uri bolt://127.0.0.1:7687]
+        [--home DIR] [--no-neo4j] [--neo4j-uri bolt://127.0.0.1:7687] [--neo4j-as-loaded]
         (password: $SCAMTRACE_NEO4J_PASSWORD)
 
 --home DIR times an existing data directory instead (its graph.sqlite,
@@ -22,8 +22,9 @@ default is 90). The Trends page's sections are timed one by one as the page
 asks for them (each cached per data version and window by the dashboard),
 then the whole report (the CLI's and the briefing's) without its themes.
 
-Neo4j's database is cleared first: point it at a server for tests or
-benchmarks, used by nothing else meanwhile (its figures are discarded when
+Neo4j's database is cleared first (unless --neo4j-as-loaded, which times a
+server loaded from the same --home before, as it is): point it at a server for
+tests or benchmarks, used by nothing else meanwhile (its figures are discarded when
 the document count changed under the run). --quick is N=500 and 10 rounds
 (3 for the trends report).
 """
@@ -37,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 from corpus import articles, write_feeds
 from graph_backends import dashboard_queries, picks_from, timed
@@ -57,6 +59,9 @@ def main() -> None:
                         help="embedded only: leave a shared Neo4j server alone")
     parser.add_argument("--neo4j-uri", default=os.environ.get("SCAMTRACE_NEO4J_URI",
                                                               "bolt://127.0.0.1:7687"))
+    parser.add_argument("--neo4j-as-loaded", action="store_true",
+                        help="time Neo4j as it is (loaded from this --home before), without "
+                        "clearing and loading it: its document count must match")
     args = parser.parse_args()
     n = args.n or (500 if args.quick else 10_000)
     rounds = args.rounds or (10 if args.quick else 30)
@@ -116,7 +121,15 @@ def main() -> None:
                 store = open_store()
                 try:
                     figures[name] = {}
-                    if name != "embedded":  # load the same extractions into it
+                    if name == "embedded":
+                        expected = store.counts()["documents"]
+                    elif args.neo4j_as_loaded:  # a server loaded from this --home before
+                        found = store.counts()["documents"]
+                        if found != expected:
+                            raise SystemExit(f"{name} holds {found} documents, the embedded "
+                                             f"store {expected}: load it (drop --neo4j-as-loaded)")
+                        report = SimpleNamespace(documents=found)
+                    else:  # load the same extractions into it
                         started = time.perf_counter()
                         report = sync_graph(extractions, documents, store, rebuild=True)
                         figures[name]["load_s"] = round(time.perf_counter() - started, 2)
