@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.accounts import session_role, visible_pages
 from dashboard.login import gate
-from dashboard.queries import dashboard_data_or_stop
+from dashboard.queries import dashboard_data_or_stop, warm_up_in_background
 from dashboard.window import (
     DEFAULT_DAYS,
     WINDOW_KEY,
@@ -50,6 +50,7 @@ navigation = st.navigation(visible_pages(PAGES, session_role()))
 
 st.sidebar.title("scamtrace")
 data = dashboard_data_or_stop()
+warm_up_in_background()
 newest = data.newest_date()
 ensure_window(newest)
 

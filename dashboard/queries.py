@@ -13,6 +13,7 @@ the graph, in ``HOME/watchlist.sqlite``.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,24 @@ def store_identity(config: Config) -> str:
 @st.cache_resource(show_spinner=False)
 def _open_store(identity: str, _config: Config) -> GraphStore:
     return open_graph_store(_config)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_in_background() -> threading.Thread:
+    """Load, once per process and off any page's path, what the first Trends view
+    would otherwise wait for: the offline city table that groups routes into
+    corridors (~2 s) and scikit-learn's NMF and TF-IDF (~1 s)."""
+    def load() -> None:
+        import sklearn.decomposition  # noqa: F401
+        import sklearn.feature_extraction.text  # noqa: F401
+
+        from graph.places import load_city_table
+
+        load_city_table()
+
+    thread = threading.Thread(target=load, name="scamtrace-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

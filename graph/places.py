@@ -68,6 +68,12 @@ def _cities() -> tuple[dict[str, tuple[tuple, ...]], dict[str, tuple[tuple, ...]
             {k: tuple(v) for k, v in by_alternate.items()}, names)
 
 
+def load_city_table() -> None:
+    """Load the offline city table now (once per process), so that the first lookup
+    does not wait for it."""
+    _cities()
+
+
 @lru_cache(maxsize=4096)
 def gazetteer_country(name: str) -> str | None:
     """The country of the city called ``name`` in the offline city table, or None."""
