@@ -271,6 +271,8 @@ CREATE VIEW IF NOT EXISTS edge_evidence AS
 """
 
 IN_LIST = "(SELECT value FROM json_each(?))"  # one JSON array parameter, any length
+# A route with a named mode (graph.trends.UNNAMED_MODES take part in no mode change).
+NAMED_MODE = "mode NOT IN ('', 'unknown')"
 
 # Analysis graphs by (store uid, data version): shared by every store object on
 # the same file, so a dashboard rerun that reopens the store reuses the graph.
@@ -300,6 +302,10 @@ def _evict_graphs(newest: nx.Graph) -> None:
 
 def _json(values: Iterable) -> str:
     return json.dumps(list(values), ensure_ascii=False)
+
+
+def _json_object(mapping: dict) -> str:
+    return json.dumps(mapping, ensure_ascii=False)
 
 
 def strongest_edges(rows: list[tuple], limit: int) -> list[tuple]:
@@ -1292,10 +1298,9 @@ class EmbeddedTrendFacts:
                     "ORDER BY e.source, e.target, e.mode", (until, LOCATED_IN))]
 
     def route_ends(self, until: str) -> set[str]:
-        named = "mode NOT IN ('', 'unknown')"
         return {k for (k,) in self._query(
-            f"SELECT source FROM edges WHERE type = ?1 AND first_seen <= ?2 AND {named} "
-            f"UNION SELECT target FROM edges WHERE type = ?1 AND first_seen <= ?2 AND {named}",
+            f"SELECT source FROM edges WHERE type = ?1 AND first_seen <= ?2 AND {NAMED_MODE} "
+            f"UNION SELECT target FROM edges WHERE type = ?1 AND first_seen <= ?2 AND {NAMED_MODE}",
             (ROUTE, until))}
 
     def mode_change_routes(self, since: str, until: str, countries: dict[str, str]
@@ -1303,12 +1308,12 @@ class EmbeddedTrendFacts:
         """Only the routes of pairs and corridors where a mode first reported in the window
         follows another mode, found from per-mode first dates in SQL; a pair or corridor is
         taken whole, so the report finds on it what it finds on all routes."""
-        named = "mode NOT IN ('', 'unknown')"
         pairs = self._query(
-            f"SELECT DISTINCT n.source, n.target FROM edges n WHERE n.type = ?1 AND n.{named} "
-            "AND n.first_seen >= ?2 AND n.first_seen <= ?3 AND EXISTS (SELECT 1 FROM edges o "
-            f"  WHERE o.type = ?1 AND o.source = n.source AND o.target = n.target AND o.{named} "
-            "  AND o.mode != n.mode AND o.first_seen < n.first_seen)", (ROUTE, since, until))
+            "SELECT DISTINCT n.source, n.target FROM edges n WHERE n.type = ?1 "
+            f"AND n.{NAMED_MODE} AND n.first_seen >= ?2 AND n.first_seen <= ?3 AND EXISTS ("
+            "  SELECT 1 FROM edges o WHERE o.type = ?1 AND o.source = n.source "
+            f"  AND o.target = n.target AND o.{NAMED_MODE} AND o.mode != n.mode "
+            "  AND o.first_seen < n.first_seen)", (ROUTE, since, until))
         # Per corridor and mode the first date, over routes placed at both ends.
         places = "c(place, country) AS MATERIALIZED (SELECT key, value FROM json_each(?2))"
         firsts: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
@@ -1316,9 +1321,9 @@ class EmbeddedTrendFacts:
             f"WITH {places} SELECT a.country, b.country, e.mode, min(e.first_seen) "
             "FROM c a JOIN edges e ON e.type = ?1 AND e.source = a.place "
             "JOIN c b ON b.place = e.target "
-            f"WHERE e.{named} AND e.first_seen <= ?3 AND a.country != b.country "
+            f"WHERE e.{NAMED_MODE} AND e.first_seen <= ?3 AND a.country != b.country "
             "GROUP BY a.country, b.country, e.mode",
-            (ROUTE, json.dumps(countries), until)):
+            (ROUTE, _json_object(countries), until)):
             firsts[(origin, destination)][mode] = first
         corridors = {
             corridor for corridor, by_mode in firsts.items()
@@ -1335,9 +1340,9 @@ class EmbeddedTrendFacts:
                     # CROSS JOIN: each pair looked up along the key index, not a scan.
                     "SELECT e.source, e.target, e.mode, e.first_seen FROM ends "
                     "CROSS JOIN edges e ON e.type = ?1 AND e.source = ends.source "
-                    f"AND e.target = ends.target WHERE e.{named} AND e.first_seen <= ?3 "
+                    f"AND e.target = ends.target WHERE e.{NAMED_MODE} AND e.first_seen <= ?3 "
                     "ORDER BY e.source, e.target, e.mode, e.first_seen",
-                    (ROUTE, json.dumps(countries), until, _json(sorted(corridors)),
+                    (ROUTE, _json_object(countries), until, _json(sorted(corridors)),
                      _json(pairs)))], corridors
 
     def pair_edges(self, pairs: Iterable[tuple[str, str, str]], until: str) -> list[Edge]:
