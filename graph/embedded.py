@@ -279,6 +279,7 @@ NAMED_MODE = "mode NOT IN ('', 'unknown')"
 _GRAPHS: OrderedDict[tuple[str, int], nx.Graph] = OrderedDict()
 _GRAPHS_LOCK = threading.Lock()
 _GRAPHS_KEPT = 4
+_BUILDING: dict[tuple[str, int], threading.Lock] = {}  # graphs being built, by the same key
 FREEZE_FROM_EDGES = 50_000  # analysis graphs from this size are kept out of gc's walks
 
 
@@ -898,12 +899,20 @@ class EmbeddedGraphStore:
             if cache_key in _GRAPHS:
                 _GRAPHS.move_to_end(cache_key)
                 return _GRAPHS[cache_key]
-        cache_key, nodes, edges, dates = self._graph_rows()
-        G = build_graph(
-            nodes, ((RelationSummary(t, s, g, m, w), dates[i]) for i, t, s, g, m, w in edges))
-        with _GRAPHS_LOCK:
-            _GRAPHS[cache_key] = G
-            _evict_graphs(G)
+            building = _BUILDING.setdefault(cache_key, threading.Lock())
+        # One build per version: a caller arriving meanwhile waits for it (two sessions
+        # opening the explorer after a sync built one each, ~5 s and ~460 MB at 100k).
+        with building:
+            with _GRAPHS_LOCK:
+                if cache_key in _GRAPHS:
+                    return _GRAPHS[cache_key]
+            built_key, nodes, edges, dates = self._graph_rows()
+            G = build_graph(
+                nodes, ((RelationSummary(t, s, g, m, w), dates[i]) for i, t, s, g, m, w in edges))
+            with _GRAPHS_LOCK:
+                _GRAPHS[built_key] = G
+                _BUILDING.pop(cache_key, None)
+                _evict_graphs(G)
         return G
 
     @_one_snapshot

@@ -16,7 +16,7 @@ from graph_world import CAMBODIA, D4, MAE_SOT, MYANMAR, S_CROSS, WORLD, doc, ev,
 
 import graph.embedded
 from graph.embedded import EmbeddedGraphStore
-from graph.model import GraphBatch
+from graph.model import DocumentRow, EvidenceRow, GraphBatch
 from ingest.errors import StoreError
 
 
@@ -136,6 +136,40 @@ def test_large_analysis_graph_is_kept_out_of_gc_walks_and_an_evicted_one_is_free
         assert gc.get_freeze_count() > second.number_of_nodes()
     finally:
         gc.unfreeze()
+
+
+def _web(documents: int, places: int) -> GraphBatch:
+    """Documents each linking a few of ``places`` in a chain: an analysis graph that
+    takes a noticeable time to build."""
+    rows, evidence = [], []
+    for number in range(documents):
+        doc_id = f"web-{number}"
+        rows.append(DocumentRow(id=doc_id, title=doc_id, url=f"https://example.org/{doc_id}",
+                                source="s", published="2026-06-01", relevant=True))
+        for hop in range(4):
+            a, b = (number * 7 + hop) % places, (number * 13 + hop + 1) % places
+            evidence.append(EvidenceRow(
+                type="CO_OCCURS", source=f"LOCATION:P{min(a, b)}", target=f"LOCATION:P{max(a, b)}",
+                mode="", via=(), doc_id=doc_id, sentence_index=hop, sentence="s.",
+                date="2026-06-01"))
+    return GraphBatch(documents=tuple(rows), evidence=tuple(evidence))
+
+
+def test_callers_asking_at_once_share_one_analysis_graph_build(store):
+    store.upsert(_web(documents=6_000, places=3_000))
+    start, found = threading.Barrier(3), []
+
+    def ask() -> None:
+        start.wait()
+        found.append(store._analysis_graph())
+
+    askers = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in askers:
+        thread.start()
+    for thread in askers:
+        thread.join(timeout=120)
+    assert len(found) == 3 and found[0].number_of_edges() > 10_000
+    assert found[1] is found[0] and found[2] is found[0]
 
 
 def test_second_connection_sees_committed_batches(store):
