@@ -14,7 +14,11 @@ import streamlit as st
 
 from dashboard.accounts import session_role, visible_pages
 from dashboard.login import gate
-from dashboard.queries import dashboard_data_or_stop, warm_up_in_background
+from dashboard.queries import (
+    dashboard_data_or_stop,
+    prepare_in_background,
+    warm_up_in_background,
+)
 from dashboard.window import (
     DEFAULT_DAYS,
     WINDOW_KEY,
@@ -51,6 +55,7 @@ navigation = st.navigation(visible_pages(PAGES, session_role()))
 st.sidebar.title("scamtrace")
 data = dashboard_data_or_stop()
 warm_up_in_background()
+prepare_in_background(data)
 newest = data.newest_date()
 ensure_window(newest)
 

@@ -72,6 +72,23 @@ def warm_up_in_background() -> threading.Thread:
     return thread
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _prepared(_store: GraphStore, identity: str, version: int) -> threading.Thread | None:
+    prepare = getattr(_store, "prepare", None)
+    if prepare is None:  # a server-side graph (Neo4j) has nothing to build here
+        return None
+    thread = threading.Thread(target=prepare, name="scamtrace-prepare", daemon=True)
+    thread.start()
+    return thread
+
+
+def prepare_in_background(data: DashboardData) -> None:
+    """Once per data version, let the store build in a background thread what its graph
+    queries share (the embedded store's analysis graph: ~5 s at 100,000 documents), so
+    the explorer and the Links page find it ready, or wait only for the rest of it."""
+    _prepared(data.store, data.identity, data.version)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached_query(
     _store: GraphStore, identity: str, version: int, method: str,

@@ -892,6 +892,11 @@ class EmbeddedGraphStore:
 
     _DOC_COLUMNS = "d.id, d.title, d.url, d.source, d.published, d.relevant, d.language"
 
+    def prepare(self) -> None:
+        """Build what the graph queries of this data version share (the analysis graph)
+        now, so that the first of them does not wait for it."""
+        self._analysis_graph()
+
     def _analysis_graph(self) -> nx.Graph:
         """The networkx graph of all entity-entity edges, built once per data version."""
         cache_key = (self.uid, self._version())
