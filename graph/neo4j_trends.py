@@ -333,7 +333,7 @@ class Neo4jTrendFacts:
                            ) -> tuple[list[Edge], set[tuple[str, str]]]:
         """The named-mode routes of the pairs and corridors where a mode first reported
         in the window follows another, and those corridors; each pair or corridor kept
-        whole, so ``graph.trends.find_mode_changes`` finds on them what it finds on all.
+        whole, so ``graph.trends._found_mode_changes`` finds on them what it finds on all.
         Found on the server in one pass over the routes, grouped by pair (sending every
         named route to the client cost ~1.4 s at 100,000 documents, three passes ~1.3 s):
         the pairs with a route begun in the window beside another mode, and the pairs

@@ -249,11 +249,6 @@ def _in(day: str, since: str, until: str) -> bool:
 
 
 # -- counts ----------------------------------------------------------------
-def _series(key: str, name: str, dates: Iterable[str], weeks: Sequence[str],
-            months: Sequence[str]) -> Series:
-    return _day_series(key, name, Counter(d[:10] for d in dates), weeks, months)
-
-
 def _day_series(key: str, name: str, days: Counter, weeks: Sequence[str],
                 months: Sequence[str]) -> Series:
     """A Series from counts per ISO day."""
@@ -304,46 +299,6 @@ def _evidence_documents(edge: Edge, since: str, until: str) -> dict[str, SourceD
                 id=item.doc_id, title=item.title, date=item.date[:10], url=item.url,
                 source=item.source, sentence=item.sentence)
     return found
-
-
-def trend_counts(documents: Sequence[DocumentSummary], edges: Sequence[Edge], since: str,
-                 until: str, entities: Iterable[str] = (),
-                 entity_limit: int = ENTITY_SERIES) -> TrendCounts:
-    """Counts per week and month over [since, until]: relevant documents, entity
-    mentions per label, relation evidence per type, and the series of the
-    ``entity_limit`` most mentioned entities plus those in ``entities``."""
-    weeks = _weeks_between(date.fromisoformat(since), date.fromisoformat(until))
-    months = _months_between(date.fromisoformat(since), date.fromisoformat(until))
-    docs = [d for d in documents if d.relevant and _in(d.published, since, until)]
-    entity_dates: dict[str, list[str]] = defaultdict(list)
-    for doc in docs:
-        for key in doc.entities:
-            entity_dates[key].append(doc.published)
-    label_dates: dict[str, list[str]] = defaultdict(list)
-    for key, dates in entity_dates.items():
-        label_dates[split_key(key)[0]].extend(dates)
-    relation_dates: dict[str, list[str]] = defaultdict(list)
-    mode_dates: dict[str, list[str]] = defaultdict(list)
-    for edge in edges:
-        dates = [d.date for d in _evidence_documents(edge, since, until).values()]
-        relation_dates[edge.type].extend(dates)
-        if edge.type == ROUTE:
-            mode_dates[edge.mode or "unknown"].extend(dates)
-    ranked = sorted(entity_dates, key=lambda k: (-len(entity_dates[k]), k))[:entity_limit]
-    chosen = list(dict.fromkeys([*ranked, *(k for k in entities if k in entity_dates)]))
-    return TrendCounts(
-        weeks=weeks, months=months,
-        documents=_series("documents", "relevant documents",
-                          (d.published for d in docs), weeks, months),
-        by_label=tuple(_series(label, label, label_dates[label], weeks, months)
-                       for label in sorted(label_dates)),
-        by_relation=tuple(_series(t, t, relation_dates[t], weeks, months)
-                          for t in sorted(relation_dates) if relation_dates[t]),
-        by_entity=tuple(_series(k, entity_name(k), entity_dates[k], weeks, months)
-                        for k in chosen),
-        by_route_mode=tuple(_series(m, m, mode_dates[m], weeks, months)
-                            for m in sorted(mode_dates) if mode_dates[m]),
-    )
 
 
 # -- bursts ----------------------------------------------------------------
@@ -520,7 +475,22 @@ def _mode_change(found: _FoundChange, since: str, until: str) -> ModeChange:
 
 def _found_mode_changes(edges: Sequence[Edge], since: str, until: str,
                         countries: dict[str, str] | None) -> list[_FoundChange]:
-    """``find_mode_changes`` up to reading documents: newest first."""
+    """Routes, and corridors between two countries, that gained in the window a
+    named mode they never had before while an earlier report gave another, up to
+    reading their documents (``_mode_change`` tells each).
+
+    Route: the exact (origin, destination) pair gained the mode.
+    Corridor: the routes whose origin is in one country and destination in
+    another (``countries`` maps place keys to country names; see
+    ``graph.places.countries_of``) are one corridor, e.g. Sangkhlaburi ->
+    Payathonzu and Ranong -> Kawthaung are both Thailand -> Myanmar. The
+    corridor changes mode when the first report of a mode on any of its routes
+    falls in the window and another named mode was reported on any of them
+    before that date. A change's ``documents`` are the new mode's evidence in the
+    window, its ``previous_documents`` the earlier modes' evidence before it. A
+    corridor change that one route's change already tells (same mode, same
+    first date, a route of the corridor) is left out. ``unknown`` and unnamed
+    modes take part in neither. Newest first."""
     routes = [e for e in edges if e.type == ROUTE and e.mode not in UNNAMED_MODES]
     by_pair: dict[tuple[str, str], list[Edge]] = defaultdict(list)
     for edge in routes:
@@ -557,46 +527,6 @@ def _found_mode_changes(edges: Sequence[Edge], since: str, until: str,
     return sorted(changes, key=lambda c: (c.first, c.source, c.target, c.mode), reverse=True)
 
 
-def find_mode_changes(edges: Sequence[Edge], since: str, until: str,
-                      countries: dict[str, str] | None = None) -> list[ModeChange]:
-    """Routes, and corridors between two countries, that gained in the window a
-    named mode they never had before while an earlier report gave another.
-
-    Route: the exact (origin, destination) pair gained the mode.
-    Corridor: the routes whose origin is in one country and destination in
-    another (``countries`` maps place keys to country names; see
-    ``graph.places.countries_of``) are one corridor, e.g. Sangkhlaburi ->
-    Payathonzu and Ranong -> Kawthaung are both Thailand -> Myanmar. The
-    corridor changes mode when the first report of a mode on any of its routes
-    falls in the window and another named mode was reported on any of them
-    before that date. Its ``documents`` are the new mode's evidence in the
-    window, its ``previous_documents`` the earlier modes' evidence before it. A
-    corridor change that one route's change already tells (same mode, same
-    first date, a route of the corridor) is left out. ``unknown`` and unnamed
-    modes take part in neither. Newest first."""
-    return [_mode_change(found, since, until)
-            for found in _found_mode_changes(edges, since, until, countries)]
-
-
-def find_first_seen(documents: Sequence[DocumentSummary], first_seen: dict[str, str],
-                    since: str, until: str) -> list[FirstSeen]:
-    """Entities mentioned in the window whose all-time first mention
-    (``first_seen[key]``) falls in it, newest first."""
-    docs_of: dict[str, list[SourceDocument]] = defaultdict(list)
-    for doc in documents:
-        if doc.relevant and _in(doc.published, since, until):
-            for key in doc.entities:
-                docs_of[key].append(_source_document(doc))
-    found = [
-        FirstSeen(key=key, label=split_key(key)[0], name=entity_name(key),
-                  first_seen=first_seen[key], document_count=len(docs),
-                  documents=_oldest_first(docs))
-        for key, docs in docs_of.items()
-        if key in first_seen and _in(first_seen[key], since, until)
-    ]
-    return sorted(found, key=lambda f: (-f.document_count, f.first_seen, f.key))
-
-
 def _source_document(doc: DocumentSummary) -> SourceDocument:
     return SourceDocument(id=doc.id, title=doc.title, date=doc.published[:10], url=doc.url,
                           source=doc.source)
@@ -625,12 +555,6 @@ def _baseline_start(oldest: str | None, since: str, recent_start: date,
         return since
     start = max(wanted.isoformat(), oldest or since)
     return min(start, since)
-
-
-def resolve_window(since: str | None, until: str | None,
-                   documents: Sequence[DocumentSummary]) -> tuple[str, str]:
-    """Validated ISO ends; an open end becomes the oldest/newest document's date."""
-    return _resolve_window(since, until, [d.published[:10] for d in documents])
 
 
 def _resolve_window(since: str | None, until: str | None, dates: Sequence[str]
@@ -806,152 +730,6 @@ def trend_facts(graph: GraphStore):
     return own() if callable(own) else ProtocolTrendFacts(graph)
 
 
-def _counts(facts, since: str, until: str, documents: Counter, entities: Sequence[str],
-            entity_limit: int) -> TrendCounts:
-    weeks = _weeks_between(date.fromisoformat(since), date.fromisoformat(until))
-    months = _months_between(date.fromisoformat(since), date.fromisoformat(until))
-    labels, relations = facts.day_counts(since, until)
-    by_type: dict[str, Counter] = defaultdict(Counter)
-    by_mode: dict[str, Counter] = defaultdict(Counter)
-    for (type_, mode), days in relations.items():
-        by_type[type_].update(days)
-        if type_ == ROUTE:
-            by_mode[mode or "unknown"].update(days)
-    ranked = facts.top_entities(since, until, entity_limit)
-    extra = [k for k in dict.fromkeys(entities) if k not in ranked]
-    days_of = facts.entity_days([*ranked, *extra], since, until)
-    chosen = [*ranked, *(k for k in extra if k in days_of)]
-    return TrendCounts(
-        weeks=weeks, months=months,
-        documents=_day_series("documents", "relevant documents", documents, weeks, months),
-        by_label=tuple(_day_series(label, label, labels[label], weeks, months)
-                       for label in sorted(labels) if sum(labels[label].values())),
-        by_relation=tuple(_day_series(t, t, by_type[t], weeks, months)
-                          for t in sorted(by_type) if sum(by_type[t].values())),
-        by_entity=tuple(_day_series(k, entity_name(k), days_of.get(k, Counter()), weeks, months)
-                        for k in chosen),
-        by_route_mode=tuple(_day_series(m, m, by_mode[m], weeks, months)
-                            for m in sorted(by_mode) if sum(by_mode[m].values())),
-    )
-
-
-def _bursts(facts, settings: TrendSettings, baseline_since: str, recent_since: str,
-            until: str) -> tuple[int, tuple[Burst, ...]]:
-    """(how many, the ``listed`` strongest)."""
-    entities = sorted(facts.entity_counts(baseline_since, recent_since, until).items())
-    relations = facts.relation_counts(settings.relation_types, baseline_since, recent_since,
-                                      until)
-    bursting, recent_weeks, baseline_weeks = tested_bursts(
-        [counts for _, counts in entities] + [(b, r) for _, b, r in relations],
-        baseline_since, until, recent_since, settings)
-
-    def item_of(index: int) -> CountedItem:  # items only for the few that burst
-        if index < len(entities):
-            key, (baseline, recent) = entities[index]
-            return CountedItem("entity", key, baseline, recent)
-        edge, baseline, recent = relations[index - len(entities)]
-        return CountedItem("relation", relation_key(edge), baseline, recent, edge=edge)
-
-    # Documents and first dates only for the strongest listed.
-    found = sorted(((item_of(t.index), t) for t in bursting),
-                   key=lambda found: (-_score(found[1].p_value), -found[1].rate_ratio,
-                                      found[0].kind, found[0].key))[:settings.listed]
-    entity_keys = [item.key for item, _ in found if item.kind == "entity"]
-    first = facts.first_seen(entity_keys)
-    documents = facts.entity_documents(entity_keys, recent_since, until, True,
-                                       DOCUMENTS_PER_ITEM)
-    # A document's evidence all bears its date, so its documents in the recent weeks are
-    # those a relation counts there; only the newest few are read, not all its evidence.
-    edge_documents = facts.edge_documents(
-        [item.edge for item, _ in found if item.edge is not None], recent_since, until,
-        DOCUMENTS_PER_ITEM)
-    bursts = []
-    for item, tested in found:
-        if item.kind == "entity":
-            docs = documents.get(item.key, (0, []))[1]
-            bursts.append(_burst(item, tested, recent_weeks, baseline_weeks,
-                                 first.get(item.key, ""), docs))
-        else:
-            bursts.append(_burst(item, tested, recent_weeks, baseline_weeks,
-                                 item.edge.first_seen, edge_documents.get(item.key, [])))
-    return len(bursting), tuple(_ranked_bursts(bursts))
-
-
-def _first_seen(facts, since: str, until: str, listed: int) -> tuple[int, list[FirstSeen]]:
-    """(how many, the ``listed`` best documented of each label): a year of news names
-    thousands of people for the first time in a quarter, and reading the documents of
-    each made this the report's largest cost. Per label, so a new platform or recruiter
-    is not crowded out by names."""
-    first = facts.first_seen_in(since, until)
-    counts = {key: n for key, (n, _) in facts.entity_documents(
-        list(first), since, until, False, 0).items() if key in first}
-
-    def order(key: str) -> tuple:
-        return (-counts[key], first[key], key)
-
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(counts, key=order):
-        label = key.partition(":")[0]
-        if len(by_label[label]) < listed:
-            by_label[label].append(key)
-    chosen = sorted((k for keys in by_label.values() for k in keys), key=order)
-    documents = facts.entity_documents(chosen, since, until, False, DOCUMENTS_PER_ITEM)
-    return len(counts), [
-        FirstSeen(key=key, label=split_key(key)[0], name=entity_name(key), first_seen=first[key],
-                  document_count=counts[key], documents=tuple(documents[key][1]))
-        for key in chosen]
-
-
-def _new_relations(facts, types: Sequence[str], since: str, until: str, limit: int
-                   ) -> tuple[int, list[NewRelation]]:
-    """(how many, the ``limit`` first in the report's order), as ``find_new_relations``
-    tells them, from each listed pair's edges and their oldest documents in the window
-    (over a year, the best documented pairs are hubs with thousands of statements each)."""
-    total, listed = facts.new_relation_pairs(types, since, until, limit)
-    group = facts.pair_edges([pair[:3] for pair in listed], until)
-    oldest = facts.edge_documents(group, since, until, DOCUMENTS_PER_ITEM, newest_first=False)
-    edges: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
-    for edge in group:
-        edges[(edge.type, edge.source, edge.target)].append(edge)
-    found = []
-    for type_, source, target, count in listed:
-        pair = edges[(type_, source, target)]
-        docs: dict[str, SourceDocument] = {}
-        for edge in pair:  # a document of several modes keeps the first mode's sentence
-            for doc in oldest.get(relation_key(edge), []):
-                docs.setdefault(doc.id, doc)
-        found.append(NewRelation(
-            type=type_, source=source, target=target,
-            modes=tuple(sorted({e.mode for e in pair})),
-            first_seen=min(e.first_seen[:10] for e in pair), document_count=count,
-            documents=_oldest_first(docs.values())))
-    return total, found
-
-
-def _mode_changes(facts, since: str, until: str, limit: int) -> tuple[int, list[ModeChange]]:
-    """(how many, the ``limit`` newest): found on the routes' first dates, then
-    told with the evidence of the routes behind the changes listed only."""
-    from graph.places import countries_of
-
-    countries = countries_of(facts.route_ends(until), facts.located_in(until))
-    routes, corridors = facts.mode_change_routes(since, until, countries)
-    found = [c for c in _found_mode_changes(routes, since, until, countries)
-             if c.kind == "route" or corridors is None
-             or (entity_name(c.source), entity_name(c.target)) in corridors]
-    listed = found[:limit]
-    involved = {relation_key(e): e for c in listed for e in (*c.new, *c.earlier)}
-    full = {relation_key(e): e for e in facts.with_evidence(involved.values(), until)}
-
-    def with_evidence(edges: tuple[Edge, ...]) -> tuple[Edge, ...]:
-        return tuple(full[relation_key(e)] for e in edges)
-
-    # A route's first date is its first evidence's, as find_mode_changes dates it.
-    return len(found), [
-        _mode_change(replace(c, new=new, earlier=with_evidence(c.earlier),
-                             first=min(_first_date(e) for e in new)), since, until)
-        for c in listed for new in [with_evidence(c.new)]]
-
-
 @dataclass(frozen=True)
 class TrendWindow:
     """The periods a report covers, resolved once and handed to each section, so a
@@ -1000,23 +778,105 @@ class Listed:
 def burst_section(graph: GraphStore, window: TrendWindow) -> Listed:
     """Entities and relations whose recent documents run well above their baseline:
     the ``listed`` strongest, with their newest documents."""
-    return Listed(*_bursts(trend_facts(graph), window.settings, window.baseline_since,
-                           window.recent_since, window.until))
+    facts, settings = trend_facts(graph), window.settings
+    baseline_since, recent_since, until = window.baseline_since, window.recent_since, window.until
+    entities = sorted(facts.entity_counts(baseline_since, recent_since, until).items())
+    relations = facts.relation_counts(settings.relation_types, baseline_since, recent_since,
+                                      until)
+    bursting, recent_weeks, baseline_weeks = tested_bursts(
+        [counts for _, counts in entities] + [(b, r) for _, b, r in relations],
+        baseline_since, until, recent_since, settings)
+
+    def item_of(index: int) -> CountedItem:  # items only for the few that burst
+        if index < len(entities):
+            key, (baseline, recent) = entities[index]
+            return CountedItem("entity", key, baseline, recent)
+        edge, baseline, recent = relations[index - len(entities)]
+        return CountedItem("relation", relation_key(edge), baseline, recent, edge=edge)
+
+    # Documents and first dates only for the strongest listed.
+    found = sorted(((item_of(t.index), t) for t in bursting),
+                   key=lambda found: (-_score(found[1].p_value), -found[1].rate_ratio,
+                                      found[0].kind, found[0].key))[:settings.listed]
+    entity_keys = [item.key for item, _ in found if item.kind == "entity"]
+    first = facts.first_seen(entity_keys)
+    documents = facts.entity_documents(entity_keys, recent_since, until, True,
+                                       DOCUMENTS_PER_ITEM)
+    # A document's evidence all bears its date, so its documents in the recent weeks are
+    # those a relation counts there; only the newest few are read, not all its evidence.
+    edge_documents = facts.edge_documents(
+        [item.edge for item, _ in found if item.edge is not None], recent_since, until,
+        DOCUMENTS_PER_ITEM)
+    bursts = []
+    for item, tested in found:
+        if item.kind == "entity":
+            docs = documents.get(item.key, (0, []))[1]
+            bursts.append(_burst(item, tested, recent_weeks, baseline_weeks,
+                                 first.get(item.key, ""), docs))
+        else:
+            bursts.append(_burst(item, tested, recent_weeks, baseline_weeks,
+                                 item.edge.first_seen, edge_documents.get(item.key, [])))
+    return Listed(len(bursting), tuple(_ranked_bursts(bursts)))
 
 
 def first_seen_section(graph: GraphStore, window: TrendWindow) -> Listed:
-    """Entities first mentioned in the window: the ``listed`` best documented per label."""
-    count, first = _first_seen(trend_facts(graph), window.since, window.until,
-                               window.settings.listed)
-    return Listed(count, tuple(first))
+    """Entities first mentioned in the window: the ``listed`` best documented of each
+    label. A year of news names thousands of people for the first time in a quarter,
+    and reading the documents of each made this the report's largest cost; per label,
+    so a new platform or recruiter is not crowded out by names."""
+    facts, since, until = trend_facts(graph), window.since, window.until
+    listed = window.settings.listed
+    first = facts.first_seen_in(since, until)
+    counts = {key: n for key, (n, _) in facts.entity_documents(
+        list(first), since, until, False, 0).items() if key in first}
+
+    def order(key: str) -> tuple:
+        return (-counts[key], first[key], key)
+
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(counts, key=order):
+        label = key.partition(":")[0]
+        if len(by_label[label]) < listed:
+            by_label[label].append(key)
+    chosen = sorted((k for keys in by_label.values() for k in keys), key=order)
+    documents = facts.entity_documents(chosen, since, until, False, DOCUMENTS_PER_ITEM)
+    return Listed(len(counts), tuple(
+        FirstSeen(key=key, label=split_key(key)[0], name=entity_name(key), first_seen=first[key],
+                  document_count=counts[key], documents=tuple(documents[key][1]))
+        for key in chosen))
 
 
 def counts_section(graph: GraphStore, window: TrendWindow, entities: Sequence[str] = (),
                    entity_limit: int = ENTITY_SERIES) -> TrendCounts:
     """Weekly and monthly series: documents, labels, relation types, route modes, and
     the ``entity_limit`` most mentioned entities plus ``entities``."""
-    return _counts(trend_facts(graph), window.since, window.until,
-                   Counter(dict(window.relevant_days)), entities, entity_limit)
+    facts, since, until = trend_facts(graph), window.since, window.until
+    weeks = _weeks_between(date.fromisoformat(since), date.fromisoformat(until))
+    months = _months_between(date.fromisoformat(since), date.fromisoformat(until))
+    labels, relations = facts.day_counts(since, until)
+    by_type: dict[str, Counter] = defaultdict(Counter)
+    by_mode: dict[str, Counter] = defaultdict(Counter)
+    for (type_, mode), days in relations.items():
+        by_type[type_].update(days)
+        if type_ == ROUTE:
+            by_mode[mode or "unknown"].update(days)
+    ranked = facts.top_entities(since, until, entity_limit)
+    extra = [k for k in dict.fromkeys(entities) if k not in ranked]
+    days_of = facts.entity_days([*ranked, *extra], since, until)
+    chosen = [*ranked, *(k for k in extra if k in days_of)]
+    return TrendCounts(
+        weeks=weeks, months=months,
+        documents=_day_series("documents", "relevant documents",
+                              Counter(dict(window.relevant_days)), weeks, months),
+        by_label=tuple(_day_series(label, label, labels[label], weeks, months)
+                       for label in sorted(labels) if sum(labels[label].values())),
+        by_relation=tuple(_day_series(t, t, by_type[t], weeks, months)
+                          for t in sorted(by_type) if sum(by_type[t].values())),
+        by_entity=tuple(_day_series(k, entity_name(k), days_of.get(k, Counter()), weeks, months)
+                        for k in chosen),
+        by_route_mode=tuple(_day_series(m, m, by_mode[m], weeks, months)
+                            for m in sorted(by_mode) if sum(by_mode[m].values())),
+    )
 
 
 def emerging_entities(bursts: Listed, first_seen: Listed, settings: TrendSettings
@@ -1029,17 +889,57 @@ def emerging_entities(bursts: Listed, first_seen: Listed, settings: TrendSetting
 
 
 def new_relation_section(graph: GraphStore, window: TrendWindow) -> Listed:
-    """Relations first reported in the window: the ``listed`` best documented."""
-    count, found = _new_relations(trend_facts(graph), window.settings.relation_types,
-                                  window.since, window.until, window.settings.listed)
-    return Listed(count, tuple(found))
+    """Relations first reported in the window: the ``listed`` best documented, told
+    as ``find_new_relations`` tells them from each listed pair's edges and their
+    oldest documents in the window (over a year, the best documented pairs are hubs
+    with thousands of statements each)."""
+    facts, since, until = trend_facts(graph), window.since, window.until
+    total, listed = facts.new_relation_pairs(window.settings.relation_types, since, until,
+                                             window.settings.listed)
+    group = facts.pair_edges([pair[:3] for pair in listed], until)
+    oldest = facts.edge_documents(group, since, until, DOCUMENTS_PER_ITEM, newest_first=False)
+    edges: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
+    for edge in group:
+        edges[(edge.type, edge.source, edge.target)].append(edge)
+    found = []
+    for type_, source, target, count in listed:
+        pair = edges[(type_, source, target)]
+        docs: dict[str, SourceDocument] = {}
+        for edge in pair:  # a document of several modes keeps the first mode's sentence
+            for doc in oldest.get(relation_key(edge), []):
+                docs.setdefault(doc.id, doc)
+        found.append(NewRelation(
+            type=type_, source=source, target=target,
+            modes=tuple(sorted({e.mode for e in pair})),
+            first_seen=min(e.first_seen[:10] for e in pair), document_count=count,
+            documents=_oldest_first(docs.values())))
+    return Listed(total, tuple(found))
 
 
 def mode_change_section(graph: GraphStore, window: TrendWindow) -> Listed:
-    """Routes and corridors that gained a mode in the window: the ``listed`` newest."""
-    count, found = _mode_changes(trend_facts(graph), window.since, window.until,
-                                 window.settings.listed)
-    return Listed(count, tuple(found))
+    """Routes and corridors that gained a mode in the window: the ``listed`` newest,
+    found on the routes' first dates, then told with the evidence of the routes behind
+    the changes listed only."""
+    from graph.places import countries_of
+
+    facts, since, until = trend_facts(graph), window.since, window.until
+    countries = countries_of(facts.route_ends(until), facts.located_in(until))
+    routes, corridors = facts.mode_change_routes(since, until, countries)
+    found = [c for c in _found_mode_changes(routes, since, until, countries)
+             if c.kind == "route" or corridors is None
+             or (entity_name(c.source), entity_name(c.target)) in corridors]
+    listed = found[:window.settings.listed]
+    involved = {relation_key(e): e for c in listed for e in (*c.new, *c.earlier)}
+    full = {relation_key(e): e for e in facts.with_evidence(involved.values(), until)}
+
+    def with_evidence(edges: tuple[Edge, ...]) -> tuple[Edge, ...]:
+        return tuple(full[relation_key(e)] for e in edges)
+
+    # A route's first date is its first evidence's, as _found_mode_changes dates it.
+    return Listed(len(found), tuple(
+        _mode_change(replace(c, new=new, earlier=with_evidence(c.earlier),
+                             first=min(_first_date(e) for e in new)), since, until)
+        for c in listed for new in [with_evidence(c.new)]))
 
 
 def theme_section(graph: GraphStore, window: TrendWindow, documents,
