@@ -54,6 +54,13 @@ def _open_store(identity: str, _config: Config) -> GraphStore:
     return open_graph_store(_config)
 
 
+def _in_background(work: Any, name: str) -> threading.Thread:
+    """``work()`` on a daemon thread: a page never waits for it, nor does shutdown."""
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 @st.cache_resource(show_spinner=False)
 def warm_up_in_background() -> threading.Thread:
     """Load, once per process and off any page's path, what the first Trends view
@@ -67,9 +74,7 @@ def warm_up_in_background() -> threading.Thread:
 
         load_city_table()
 
-    thread = threading.Thread(target=load, name="scamtrace-warm-up", daemon=True)
-    thread.start()
-    return thread
+    return _in_background(load, "scamtrace-warm-up")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -77,9 +82,7 @@ def _prepared(_store: GraphStore, identity: str, version: int) -> threading.Thre
     prepare = getattr(_store, "prepare", None)
     if prepare is None:  # a server-side graph (Neo4j) has nothing to build here
         return None
-    thread = threading.Thread(target=prepare, name="scamtrace-prepare", daemon=True)
-    thread.start()
-    return thread
+    return _in_background(prepare, "scamtrace-prepare")
 
 
 def prepare_in_background(data: DashboardData) -> None:

@@ -33,7 +33,9 @@ WEEKLY, MONTHLY = "Per week", "Per month"
 
 
 # Each section is its own cached query, worked out in page order, so the page fills in
-# as they come and no single query holds it up (all keyed by the data version).
+# as they come and no single query holds it up (all keyed by the data version). One
+# wrapper each, not one made by a factory: Streamlit keys a cached function by its name
+# and code, so factory-made wrappers would share one cache.
 @st.cache_data(show_spinner=False, max_entries=32)
 def _window(_data: DashboardData, identity: str, version: int, since: str | None,
             until: str | None) -> TrendWindow:
