@@ -218,6 +218,16 @@ def test_sample_shares_follow_the_weeks_and_ignore_the_input_order():
     assert window_sample(quiet, size=100) == sorted(quiet, key=lambda s: s.id)
 
 
+# Words of other scripts and letters next to digits, underscores and signs: ASCII
+# texts take a quicker pattern, and these must still split as sklearn splits them.
+NOT_ASCII = [
+    "Workers at the Café Mékong in Hà Nội said the compound_7 site paid x² more.",
+    "Người lao động ở Hà Nội nói rằng compound 7 trả tiền ít hơn; café workers agreed.",
+    "ÉTAT: the Café Mékong recruiter moved 12workers and ½ of the staff to Myawaddy.",
+    "Recruiters in Mae Sot (แม่สอด) offered the café job; the ÉTAT report named them.",
+]
+
+
 @pytest.mark.parametrize("max_features", [5, 1_000, 5_000])
 def test_term_counts_are_sklearn_s_count_vectorizer_s(large_window, max_features):
     # Many terms share a count, so the cut at max_features must break ties as sklearn does.
@@ -226,7 +236,7 @@ def test_term_counts_are_sklearn_s_count_vectorizer_s(large_window, max_features
 
     store, summaries = large_window
     found = store.get_many(s.id for s in summaries[:300])
-    texts = [f"{d.title}. {d.text}" for d in found.values()] + BOATS + SCAMS
+    texts = [f"{d.title}. {d.text}" for d in found.values()] + BOATS + SCAMS + NOT_ASCII
     counts, terms = term_counts(texts, min_df=2, max_df=0.9, max_features=max_features)
     sklearn = CountVectorizer(stop_words="english", token_pattern=WORD_PATTERN,
                               ngram_range=(1, 2), min_df=2, max_df=0.9,
