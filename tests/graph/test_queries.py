@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from graph_world import (
     AGENT,
     CAMBODIA,
@@ -412,7 +414,9 @@ def test_edges_in_a_window_have_weight_and_evidence_of_that_window(world: GraphS
 def test_edges_with_an_evidence_limit_carry_their_newest_evidence_and_whole_figures(
         world: GraphStore):
     whole = world.edges()
-    for since, limit in ((None, 1), ("2024-03-01", 1), (None, 2), (None, 0)):
+    # Cambodia-Myanmar has two pieces on its newest day and one before: 3 reaches back.
+    for since, limit in ((None, 1), ("2024-03-01", 1), (None, 2), (None, 3), ("2024-02-01", 3),
+                         (None, 0)):
         cut = world.edges(since=since, evidence_limit=limit)
         assert cut == [replace(e, evidence=e.evidence[:limit])
                        for e in world.edges(since=since)]
@@ -546,12 +550,16 @@ def test_path_reflects_writes_made_after_an_earlier_query(world: GraphStore):
         ("CO_OCCURS", CAMBODIA, MAE_SOT, "")]
 
 
-def test_neighbourhood_keeps_only_the_strongest_edges_past_its_edge_limit(world: GraphStore):
-    whole = world.neighbourhood(MYANMAR)
+@pytest.mark.parametrize(("since", "until"), [
+    (None, None), ("2024-02-01", None), (None, "2024-03-31"), ("2024-02-10", "2024-03-31")])
+def test_neighbourhood_keeps_only_the_strongest_edges_past_its_edge_limit(
+        world: GraphStore, since, until):
+    # Weights are those of the window: Cambodia-Myanmar has 3 pieces, 2 of them from D5.
+    whole = world.neighbourhood(MYANMAR, since=since, until=until)
     strongest = sorted(whole.edges, key=lambda e: (-e.weight, e.type, e.source, e.target,
                                                    e.mode))
     assert len({e.weight for e in whole.edges}) > 1  # the cut is by weight, not by order
     for limit in (1, 3, len(whole.edges)):
-        cut = world.neighbourhood(MYANMAR, edge_limit=limit)
+        cut = world.neighbourhood(MYANMAR, since=since, until=until, edge_limit=limit)
         assert cut.nodes == whole.nodes
         assert list(cut.edges) == [e for e in whole.edges if e in strongest[:limit]]
