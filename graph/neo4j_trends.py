@@ -431,15 +431,15 @@ class Neo4jTrendFacts:
 
     def window_dates(self, since: str, until: str) -> list[tuple[str, str]]:
         """(id, published) of each relevant document of the window."""
-        return [(i, p) for i, p in self._rows(
+        return [(i, p) for i, p in self._listed(
             "trends: window dates", f"MATCH (d:Document) WHERE {IN_WINDOW} "
-            "RETURN d.id, d.published", since=since, until=until)]
+            "RETURN collect([d.id, d.published])", since=since, until=until)]
 
     def summaries(self, ids: Iterable[str]) -> list[DocumentSummary]:
         """These documents, in the order of ``ids``; without their entities."""
-        rows = self._rows("trends: document summaries",
-                          f"UNWIND $ids AS id MATCH (d:Document {{id: id}}) RETURN {DOC_FIELDS}",
-                          ids=list(ids))
+        rows = self._listed("trends: document summaries",
+                            f"UNWIND $ids AS id MATCH (d:Document {{id: id}}) "
+                            f"RETURN collect([{DOC_FIELDS}])", ids=list(ids))
         return [DocumentSummary(id=i, title=t, url=u, source=s, published=p, relevant=bool(r),
                                 language=lang) for i, t, u, s, p, r, lang in rows]
 
