@@ -38,4 +38,4 @@ def test_the_city_table_kept_for_the_process_is_nothing_the_collector_walks():
     by_name, by_alternate, _ = _cities()
     gc.collect()
     sample = [*list(by_name.values())[:2000], *list(by_alternate.values())[:2000]]
-    assert sample and not any(gc.is_tracked(candidates) for candidates in sample)
+    assert sample and not any(gc.is_tracked(candidate) for candidate in sample)
