@@ -91,8 +91,8 @@ def _first_and_newest(docs: Sequence[SourceDocument]) -> list[SourceDocument]:
 
 
 # -- sections ----------------------------------------------------------------
-def _headline(docs: Sequence[DocumentSummary], relations: Counter, since: str, until: str,
-              citations: _Citations) -> Section:
+def _headline(docs: Sequence[DocumentSummary], reported: int, co_occurrences: int, since: str,
+              until: str, citations: _Citations) -> Section:
     oldest_first = sorted(docs, key=lambda d: (d.published, d.id))
     publishers = {d.source for d in docs}
     statements: list[Statement | None] = []
@@ -105,11 +105,10 @@ def _headline(docs: Sequence[DocumentSummary], relations: Counter, since: str, u
             f"{newest.published[:10]}.", citations, [first, newest]))
         keys = {k for d in docs for k in d.entities}
         richest = max(docs, key=lambda d: (len(d.entities), d.published, d.id))
-        reported = sum(n for t, n in relations.items() if t != CO_OCCURS)
         statements.append(_statement(
             f"They name {_plural(len(keys), 'distinct entity', 'distinct entities')}, linked by "
             f"{_plural(reported, 'reported relation')}"
-            f" and {_plural(relations.get(CO_OCCURS, 0), 'co-occurrence')} in a sentence; the "
+            f" and {_plural(co_occurrences, 'co-occurrence')} in a sentence; the "
             f"most detailed report names {len(richest.entities)}.", citations, [richest]))
         by_label: dict[str, Counter] = defaultdict(Counter)
         for doc in docs:
@@ -276,10 +275,12 @@ def build_briefing(graph: GraphStore, documents=None, since: str | None = None,
     since, until = briefing_window(since, until)
     report = trends_report(graph, documents, since, until, settings=settings)
     docs = read_relevant_documents(graph, report.since, report.until)
-    relations = Counter(e.type for e in graph.edges(None, report.since, report.until))
+    # Counted, not read: the window's edges with their evidence took 5.5 s at 100k.
+    co_occurrences = graph.edge_count((CO_OCCURS,), report.since, report.until)
+    reported = graph.edge_count(None, report.since, report.until) - co_occurrences
     citations = _Citations()
     sections = (
-        _headline(docs, relations, report.since, report.until, citations),
+        _headline(docs, reported, co_occurrences, report.since, report.until, citations),
         _emerging(report, citations),
         _routes(report, citations),
         _platforms(report, citations),
