@@ -10,12 +10,16 @@ with ``directed`` false.
 from __future__ import annotations
 
 import math
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
 from graph.export.collect import DOCUMENT_TYPE, ExportGraph
-from graph.export.graph import export_networkx, xml_safe_graph
+from graph.export.graph import copied, edge_pieces, node_pieces, placeholder, write_document
 from nlp.taxonomy import CRIME, LOCATION, ORG, PERSON, PLATFORM, RECRUITER
 
 SUFFIX = ".gexf"
@@ -40,17 +44,51 @@ def _dated(data: dict) -> None:
         data["end"] = data["last_seen"]
 
 
-def write(graph: ExportGraph, output: Path) -> list[Path]:
-    G = xml_safe_graph(export_networkx(graph))
+def _drawn_nodes(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for _, data in G.nodes(data=True):
         _dated(data)
         r, g, b = COLOURS.get(str(data.get("type")), (0, 0, 0))
         size = 4.0 + 4.0 * math.log1p(float(data.get("mentions", 0) or 0))
         data["viz"] = {"color": {"r": r, "g": g, "b": b, "a": 1.0}, "size": size}
+    return G
+
+
+def _directed_edges(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for _, _, data in G.edges(data=True):
         _dated(data)
         # Edge "type" is GEXF's direction. All edges stay directed, because readers
         # (networkx among them) refuse mixed graphs; "directed" says which really are.
         data["relation"] = data.pop("type")
-    nx.write_gexf(G, output, encoding="utf-8", prettyprint=True, version="1.2draft")
+    return G
+
+
+def write(graph: ExportGraph, output: Path) -> list[Path]:
+    """networkx's GEXF, made a piece at a time (``graph.export.graph``): its writer
+    declares each attribute as it first meets it and marks the graph dynamic at the
+    first date, so the head of the file is written last, from what it gathered."""
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.xml.set("xmlns:viz", writer.NS_VIZ)
+    viz_declared = f' xmlns:viz="{writer.NS_VIZ}"'.encode()
+    writer.graph_element = Element("graph", defaultedgetype="directed", mode="static",
+                                   name="")
+
+    def serialised(pieces, add) -> Iterator[bytes]:
+        for piece in pieces:
+            holder = Element("graph")
+            add(piece, holder)
+            for element in holder[0]:
+                writer.indent(element, level=3)
+                # The viz namespace is declared once, on the root.
+                yield tostring(element, encoding="utf-8").replace(viz_declared, b"")
+
+    with tempfile.TemporaryFile(dir=output.parent) as nodes, \
+            tempfile.TemporaryFile(dir=output.parent) as edges:
+        nodes.writelines(serialised(map(_drawn_nodes, node_pieces(graph)), writer.add_nodes))
+        edges.writelines(serialised(map(_directed_edges, edge_pieces(graph)), writer.add_edges))
+        for name in ("nodes", "edges"):
+            SubElement(writer.graph_element, name).append(placeholder(name))
+        writer.xml.append(writer.graph_element)
+        with output.open("wb") as fh:
+            write_document(fh, writer.xml, {"nodes": copied(nodes), "edges": copied(edges)},
+                           writer.indent)
     return [output]

@@ -15,6 +15,7 @@ import pytest
 from followthemoney import model
 from graph_world import AGENT, CAMBODIA, D2, DKBA, FACEBOOK, MYANMAR
 
+import graph.export.graph
 from graph.embedded import EmbeddedGraphStore
 from graph.export import FORMATS, collect_graph, export_graph
 from graph.export.ftm import CRIME_TOPICS, SCHEMA_OF_LABEL
@@ -104,6 +105,26 @@ def test_gexf_reads_back_with_relations_directions_and_a_timeline(sample_graph, 
     assert json.loads(data["evidence"])[0]["sentence"] == route.evidence[0].sentence
     co_occurs = [d for _, _, d in G.edges(data=True) if d["relation"] == "CO_OCCURS"]
     assert co_occurs and all(d["directed"] is False for d in co_occurs)
+
+
+@pytest.mark.parametrize(("name", "read"), [("graphml", nx.read_graphml),
+                                             ("gexf", nx.read_gexf)])
+def test_xml_formats_written_in_small_pieces_read_back_as_written_whole(
+        sample_graph, tmp_path, monkeypatch, name, read):
+    # Pieces of 3 put attributes first met in a later piece, parallel relations and a
+    # document's mentions across piece boundaries.
+    whole = tmp_path / f"whole.{name}"
+    export_graph(sample_graph, name, whole, documents=True)
+    monkeypatch.setattr(graph.export.graph, "PIECE", 3)
+    pieces = tmp_path / f"pieces.{name}"
+    export_graph(sample_graph, name, pieces, documents=True)
+    A, B = read(whole), read(pieces)
+    assert A.number_of_nodes() > 3 * 10 and A.number_of_edges() > 3 * 10
+    assert dict(A.nodes(data=True)) == dict(B.nodes(data=True))
+    assert (sorted((u, v, sorted(d.items())) for u, v, d in A.edges(data=True))
+            == sorted((u, v, sorted(d.items())) for u, v, d in B.edges(data=True)))
+    assert A.graph == B.graph
+    assert set(tmp_path.iterdir()) == {whole, pieces}  # the parts written on the way are gone
 
 
 def test_csv_tables_hold_nodes_edges_and_one_row_per_evidence(sample_graph, sample_truth,
