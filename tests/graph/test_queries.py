@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from graph_world import (
     AGENT,
     CAMBODIA,
