@@ -29,8 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from corpus import articles, write_feeds  # noqa: E402
-from pipeline_scale import STEPS, run_step  # noqa: E402
+from pipeline_scale import generated_home  # noqa: E402
 
 LIMIT_MB = 4 * 1024  # the ceiling for any command at 100,000 documents
 EXPORTS = ("graphml", "gexf", "csv", "json", "ftm")
@@ -105,10 +104,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home
         if home is None:
-            feeds, home = Path(tmp) / "feeds", Path(tmp) / "home"
-            write_feeds(articles(500, 1), feeds)
-            for step in STEPS:
-                run_step(step, home, feeds)
+            _, home = generated_home(Path(tmp), 500)
         out = Path(tmp) / "out"
         out.mkdir()
         since, until = window(home)

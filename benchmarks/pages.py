@@ -32,8 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from corpus import articles, write_feeds  # noqa: E402
-from pipeline_scale import STEPS, run_step  # noqa: E402
+from pipeline_scale import generated_home  # noqa: E402
 
 PAGES = {"overview": "views/overview.py", "entities": "views/entities.py",
          "explorer": "views/explorer.py", "documents": "views/documents.py",
@@ -120,10 +119,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home
         if home is None:
-            feeds, home = Path(tmp) / "feeds", Path(tmp) / "home"
-            write_feeds(articles(500, 1), feeds)
-            for step in STEPS:
-                run_step(step, home, feeds)
+            _, home = generated_home(Path(tmp), 500)
         for name in [k for k in os.environ if k.startswith("SCAMTRACE_")]:
             del os.environ[name]
         os.environ["SCAMTRACE_HOME"] = str(home)

@@ -107,6 +107,16 @@ def run_step(step: str, home: Path, feeds: Path, extractor=None, n_process: int 
             "docs_per_cpu_s": round(counts["documents"] / cpu, 1) if cpu else None}
 
 
+def generated_home(root: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
+    """(feeds, home) under ``root``: ``n`` generated articles written as feeds and run
+    through every step (the --quick runs of the other benchmarks)."""
+    feeds, home = root / "feeds", root / "home"
+    write_feeds(articles(n, seed), feeds)
+    for step in STEPS:
+        run_step(step, home, feeds)
+    return feeds, home
+
+
 class Interrupted(Exception):
     """SIGTERM arrived: the step stops after its last committed batch."""
 

@@ -40,9 +40,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
-from corpus import articles, write_feeds
 from graph_backends import dashboard_queries, picks_from, timed
-from pipeline_scale import STEPS, open_config, run_step
+from pipeline_scale import generated_home, open_config
 
 
 def main() -> None:
@@ -89,11 +88,8 @@ def main() -> None:
             print(f"opened {config.graph_path} in {time.perf_counter() - started:.1f} s",
                   flush=True)
         else:
-            feeds, home = Path(tmp) / "feeds", Path(tmp) / "home"
-            write_feeds(articles(n, args.seed), feeds)
             started = time.perf_counter()
-            for step in STEPS:
-                run_step(step, home, feeds)
+            feeds, home = generated_home(Path(tmp), n, args.seed)
             config = open_config(home, feeds)
             print(f"built {n:,} articles in {time.perf_counter() - started:.0f} s", flush=True)
 
