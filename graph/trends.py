@@ -58,7 +58,9 @@ ENTITY_SERIES = 20  # most mentioned entities whose series the report carries
 # CO_OCCURS says only "in the same sentence": too many to read as news.
 EMERGING_RELATION_TYPES: tuple[str, ...] = tuple(
     t for t in ENTITY_RELATION_TYPES if t != CO_OCCURS)
-_PAGE = 500  # documents read per call
+# Documents read per call. Each page skips the ones before it, so reading n costs
+# n^2 / (2 * page) rows skipped: 80,000 (a year at 100k) in pages of 500 took 5 s.
+_PAGE = 10_000
 
 
 # -- records ---------------------------------------------------------------

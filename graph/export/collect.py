@@ -19,7 +19,7 @@ from ingest.errors import ConfigError
 from nlp.taxonomy import CO_OCCURS, ENTITY_LABELS, MENTIONS, ROUTE
 
 DOCUMENT_TYPE = "DOCUMENT"  # node type of a document in the graph formats
-DOCUMENT_PAGE = 500
+DOCUMENT_PAGE = 10_000  # per call: each page skips those before it (see graph.trends._PAGE)
 
 # Characters XML 1.0 cannot hold, even escaped; source text may carry them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import pytest
 
+import graph.trends
 from graph.model import DocumentRow, EvidenceRow, GraphBatch, MentionRow
 from graph.trends import (
     TrendSettings,
     iso_week,
     poisson_burst_p_value,
+    read_relevant_documents,
     trends_report,
 )
 from ingest.errors import ConfigError
@@ -106,6 +108,16 @@ def corpus() -> Corpus:
 def report(graph_store, corpus):
     graph_store.upsert(corpus.batch())
     return trends_report(graph_store, None, SINCE, UNTIL)
+
+
+def test_relevant_documents_are_read_whole_across_pages(graph_store, corpus, monkeypatch):
+    graph_store.upsert(corpus.batch())
+    expected = graph_store.documents(relevant_only=True, limit=10_000)
+    assert len(expected) > 7
+    monkeypatch.setattr(graph.trends, "_PAGE", 3)  # pages of 3, the last one short
+    assert read_relevant_documents(graph_store, None, None) == expected
+    monkeypatch.setattr(graph.trends, "_PAGE", len(expected))  # the last page empty
+    assert read_relevant_documents(graph_store, None, None) == expected
 
 
 def test_recent_period_is_the_last_four_weeks_of_the_window(report):
