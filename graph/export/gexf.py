@@ -10,7 +10,6 @@ with ``directed`` false.
 from __future__ import annotations
 
 import math
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -19,7 +18,7 @@ import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
 from graph.export.collect import DOCUMENT_TYPE, ExportGraph
-from graph.export.graph import copied, edge_pieces, node_pieces, placeholder, write_document
+from graph.export.graph import edge_pieces, node_pieces, write_in_pieces
 from nlp.taxonomy import CRIME, LOCATION, ORG, PERSON, PLATFORM, RECRUITER
 
 SUFFIX = ".gexf"
@@ -81,14 +80,13 @@ def write(graph: ExportGraph, output: Path) -> list[Path]:
                 # The viz namespace is declared once, on the root.
                 yield tostring(element, encoding="utf-8").replace(viz_declared, b"")
 
-    with tempfile.TemporaryFile(dir=output.parent) as nodes, \
-            tempfile.TemporaryFile(dir=output.parent) as edges:
-        nodes.writelines(serialised(map(_drawn_nodes, node_pieces(graph)), writer.add_nodes))
-        edges.writelines(serialised(map(_directed_edges, edge_pieces(graph)), writer.add_edges))
-        for name in ("nodes", "edges"):
-            SubElement(writer.graph_element, name).append(placeholder(name))
+    def skeleton(nodes: Element, edges: Element) -> Element:
+        SubElement(writer.graph_element, "nodes").append(nodes)
+        SubElement(writer.graph_element, "edges").append(edges)
         writer.xml.append(writer.graph_element)
-        with output.open("wb") as fh:
-            write_document(fh, writer.xml, {"nodes": copied(nodes), "edges": copied(edges)},
-                           writer.indent)
+        return writer.xml
+
+    write_in_pieces(output, serialised(map(_drawn_nodes, node_pieces(graph)), writer.add_nodes),
+                    serialised(map(_directed_edges, edge_pieces(graph)), writer.add_edges),
+                    skeleton, writer.indent)
     return [output]

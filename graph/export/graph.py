@@ -7,9 +7,10 @@ whole graph of 100,000 documents took more than 10 GB (GEXF with its documents).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
-from typing import BinaryIO
+from pathlib import Path
 from xml.etree.ElementTree import Element, tostring
 
 import networkx as nx
@@ -61,29 +62,28 @@ def edge_pieces(graph: ExportGraph) -> Iterator[nx.MultiDiGraph]:
         yield G
 
 
-def placeholder(name: str) -> Element:
-    """An empty element ``write_document`` puts a part in place of."""
-    return Element(f"scamtrace-part-{name}")
-
-
-def write_document(output: BinaryIO, skeleton: Element, parts: dict[str, Iterable[bytes]],
-                   indent) -> None:
-    """Write ``skeleton`` (the root, holding a ``placeholder`` for each of ``parts``, in
-    document order) with each placeholder replaced by its part."""
-    indent(skeleton)
-    text = b"<?xml version='1.0' encoding='utf-8'?>\n" + tostring(skeleton, encoding="utf-8")
-    for name, part in parts.items():
-        before, found, text = text.partition(tostring(placeholder(name), encoding="utf-8"))
-        if not found:
-            raise ValueError(f"no place for the {name} in the document")
-        output.write(before)
-        for block in part:
-            output.write(block)
-    output.write(text)
-
-
-def copied(part: BinaryIO) -> Iterator[bytes]:
-    """The bytes of ``part`` from where it stands, a megabyte at a time."""
-    part.seek(0)
-    while block := part.read(1 << 20):
-        yield block
+def write_in_pieces(output: Path, nodes: Iterable[bytes], edges: Iterable[bytes],
+                    skeleton: Callable[[Element, Element], Element],
+                    indent: Callable[[Element], None]) -> None:
+    """Write ``nodes`` and ``edges`` (serialised elements, made as they are read) to
+    temporary files beside ``output``, then the document around them: ``skeleton(nodes
+    place, edges place)`` gives its root, built only now (the writers declare attributes
+    as they meet them) and holding the two places where the parts go."""
+    with tempfile.TemporaryFile(dir=output.parent) as node_part, \
+            tempfile.TemporaryFile(dir=output.parent) as edge_part:
+        node_part.writelines(nodes)
+        edge_part.writelines(edges)
+        places = {name: Element(f"scamtrace-part-{name}") for name in ("nodes", "edges")}
+        root = skeleton(places["nodes"], places["edges"])
+        indent(root)
+        text = b"<?xml version='1.0' encoding='utf-8'?>\n" + tostring(root, encoding="utf-8")
+        with output.open("wb") as out:
+            for name, part in (("nodes", node_part), ("edges", edge_part)):
+                before, found, text = text.partition(tostring(places[name], encoding="utf-8"))
+                if not found:
+                    raise ValueError(f"no place for the {name} in the document")
+                out.write(before)
+                part.seek(0)
+                while block := part.read(1 << 20):
+                    out.write(block)
+            out.write(text)

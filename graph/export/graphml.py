@@ -6,7 +6,6 @@ newest few as ``evidence_N_sentence``, ``evidence_N_url`` and so on.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element, tostring
@@ -14,7 +13,7 @@ from xml.etree.ElementTree import Element, tostring
 from networkx.readwrite.graphml import GraphMLWriter
 
 from graph.export.collect import ExportGraph
-from graph.export.graph import copied, edge_pieces, node_pieces, placeholder, write_document
+from graph.export.graph import edge_pieces, node_pieces, write_in_pieces
 
 SUFFIX = ".graphml"
 
@@ -46,13 +45,12 @@ def write(graph: ExportGraph, output: Path) -> list[Path]:
     writer.add_attributes("graph", graph_element, {
         "generator": "scamtrace", "since": graph.since or "", "until": graph.until or ""}, {})
     with_data()
-    with tempfile.TemporaryFile(dir=output.parent) as nodes, \
-            tempfile.TemporaryFile(dir=output.parent) as edges:
-        nodes.writelines(serialised(node_pieces(graph), writer.add_nodes))
-        edges.writelines(serialised(edge_pieces(graph), writer.add_edges))
-        graph_element.extend([placeholder("nodes"), placeholder("edges")])
+
+    def skeleton(nodes: Element, edges: Element) -> Element:
+        graph_element.extend([nodes, edges])
         writer.xml.append(graph_element)
-        with output.open("wb") as fh:
-            write_document(fh, writer.xml, {"nodes": copied(nodes), "edges": copied(edges)},
-                           writer.indent)
+        return writer.xml
+
+    write_in_pieces(output, serialised(node_pieces(graph), writer.add_nodes),
+                    serialised(edge_pieces(graph), writer.add_edges), skeleton, writer.indent)
     return [output]

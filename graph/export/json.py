@@ -53,12 +53,17 @@ def write(graph: ExportGraph, output: Path) -> list[Path]:
                  "labels": list(graph.labels)},
     }
     with output.open("w", encoding="utf-8") as fh:
-        fh.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "elements": {')
-        for n, (name, items) in enumerate((("nodes", node_elements(graph)),
-                                           ("edges", edge_elements(graph)))):
-            fh.write(f'{", " if n else ""}"{name}": [')
-            for i, item in enumerate(items):
-                fh.write(("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False))
-            fh.write("\n]")
-        fh.write("}}\n")
+        # The head's object is left open (its closing brace cut off) for the elements.
+        fh.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "elements": {"nodes": [')
+        _write_items(fh, node_elements(graph))
+        fh.write('], "edges": [')
+        _write_items(fh, edge_elements(graph))
+        fh.write("]}}\n")
     return [output]
+
+
+def _write_items(fh, items: Iterator[dict]) -> None:
+    """A JSON list's items, one a line."""
+    for i, item in enumerate(items):
+        fh.write(("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False))
+    fh.write("\n")
